@@ -1,0 +1,8 @@
+// CLI commands: model. (Placeholder until this command group lands.)
+#include "cli/commands.h"
+
+namespace empathic::cli {
+
+void add_model_commands(CLI::App& app) { (void)app; }
+
+}  // namespace empathic::cli
