@@ -1,0 +1,58 @@
+// Tokenizers read from a model's tokenizer.json (Hugging Face tokenizers format), producing
+// exactly the ids the reference implementation produces, so scores do not drift.
+//
+// Supported: WordPiece (BERT family), byte-level BPE (RoBERTa, BART, ModernBERT) and Unigram
+// (DeBERTa-v3, XLM-RoBERTa), with their normalizers, pre-tokenizers and the post-processors
+// that build "[CLS] premise [SEP] hypothesis [SEP]" (or "<s> a </s></s> b </s>") with the
+// right token type ids. Text that looks like a special token ("[SEP]", "</s>") in the user's
+// input is always plain text.
+//
+// A Tokenizer is immutable after loading and safe to share between threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace empathic {
+
+/// Model inputs for one sequence or pair, all three the same length.
+struct Encoding {
+    std::vector<int64_t> ids;
+    std::vector<int64_t> type_ids;
+    std::vector<int64_t> attention_mask;
+};
+
+class Tokenizer {
+public:
+    virtual ~Tokenizer() = default;
+
+    /// Loads tokenizer.json; `tokenizer_config` (tokenizer_config.json) may be empty and is used
+    /// only for settings tokenizer.json lacks. Throws Error(ModelError) naming the file and the
+    /// unsupported or malformed part.
+    static std::unique_ptr<Tokenizer> load(const std::filesystem::path& tokenizer_json,
+                                           const std::filesystem::path& tokenizer_config = {});
+
+    /// Encodes one text with the post-processor's single-sequence template.
+    virtual Encoding encode(std::string_view text) const = 0;
+
+    /// Encodes a (premise, hypothesis) pair. When the result would exceed `max_length` tokens
+    /// (0 = no limit), tokens are cut from the end of the premise only; the hypothesis is
+    /// never cut.
+    virtual Encoding encode_pair(std::string_view premise, std::string_view hypothesis,
+                                 std::size_t max_length = 0) const = 0;
+
+    /// Number of tokens `text` becomes, without special tokens (for chunking long entries).
+    virtual std::size_t count_tokens(std::string_view text) const = 0;
+
+    /// Number of special tokens the post-processor adds to a pair (3 for BERT, 4 for RoBERTa).
+    virtual std::size_t pair_special_tokens() const = 0;
+
+    /// Id used to pad a batch.
+    virtual int64_t pad_id() const = 0;
+};
+
+}  // namespace empathic
