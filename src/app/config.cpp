@@ -33,9 +33,13 @@ nlohmann::json Config::get(const std::string& key, nlohmann::json fallback) cons
     return it == values_.end() ? fallback : *it;
 }
 
-void Config::set(const std::string& key, nlohmann::json value) { values_[key] = std::move(value); }
+void Config::set(const std::string& key, nlohmann::json value) {
+    values_[key] = std::move(value);
+}
 
-void Config::erase(const std::string& key) { values_.erase(key); }
+void Config::erase(const std::string& key) {
+    values_.erase(key);
+}
 
 void Config::save() const {
     write_file_atomically(paths::home() / "config.json", values_.dump(2) + "\n");

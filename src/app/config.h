@@ -15,7 +15,7 @@
 namespace empathic {
 
 class Config {
-public:
+  public:
     /// Reads home()/config.json; a missing file is an empty config. A malformed file throws
     /// Error(InvalidInput) naming the file.
     static Config load();
@@ -28,7 +28,7 @@ public:
     /// Writes home()/config.json atomically (temporary file, fsync, rename).
     void save() const;
 
-private:
+  private:
     nlohmann::json values_ = nlohmann::json::object();
 };
 

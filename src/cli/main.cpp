@@ -35,8 +35,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "empathic " EMPATHIC_VERSION);
 
     std::string home;
-    app.add_option("--home", home, "Journal folder (default $EMPATHIC_HOME or "
-                                   "~/.local/share/empathic)");
+    app.add_option("--home", home,
+                   "Journal folder (default $EMPATHIC_HOME or "
+                   "~/.local/share/empathic)");
     std::string log_level;
     app.add_option("--log", log_level, "Log level: debug, info, warn, error, off");
     app.parse_complete_callback([&] {

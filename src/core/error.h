@@ -31,12 +31,12 @@ std::string_view error_code_name(ErrorCode code);
 /// An error that aborts the current operation. `what()` is a complete, one-line message meant
 /// for the person using Empathic; it never contains journal text.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
 
     ErrorCode code() const { return code_; }
 
-private:
+  private:
     ErrorCode code_;
 };
 

@@ -36,21 +36,35 @@ const char* level_name(Level level) {
 
 }  // namespace
 
-Level level() { return current_level().load(std::memory_order_relaxed); }
-void set_level(Level level) { current_level().store(level, std::memory_order_relaxed); }
+Level level() {
+    return current_level().load(std::memory_order_relaxed);
+}
+void set_level(Level level) {
+    current_level().store(level, std::memory_order_relaxed);
+}
 
 bool parse_level(std::string_view name, Level& out) {
-    if (name == "debug") out = Level::Debug;
-    else if (name == "info") out = Level::Info;
-    else if (name == "warn" || name == "warning") out = Level::Warn;
-    else if (name == "error") out = Level::Error;
-    else if (name == "off" || name == "none") out = Level::Off;
-    else return false;
+    if (name == "debug")
+        out = Level::Debug;
+    else if (name == "info")
+        out = Level::Info;
+    else if (name == "warn" || name == "warning")
+        out = Level::Warn;
+    else if (name == "error")
+        out = Level::Error;
+    else if (name == "off" || name == "none")
+        out = Level::Off;
+    else
+        return false;
     return true;
 }
 
-void set_request_id(std::string id) { t_request_id = id.empty() ? "-" : std::move(id); }
-const std::string& request_id() { return t_request_id; }
+void set_request_id(std::string id) {
+    t_request_id = id.empty() ? "-" : std::move(id);
+}
+const std::string& request_id() {
+    return t_request_id;
+}
 
 void write(Level level, std::string_view component, std::string_view message) {
     using namespace std::chrono;

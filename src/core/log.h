@@ -33,12 +33,16 @@ void write(Level level, std::string_view component, std::string_view message);
 
 }  // namespace empathic::log
 
-#define EMP_LOG_AT(lvl, component, ...)                                                 \
-    do {                                                                                \
-        if (::empathic::log::level() <= (lvl))                                          \
-            ::empathic::log::write((lvl), (component), ::fmt::format(__VA_ARGS__));      \
+#define EMP_LOG_AT(lvl, component, ...)                                             \
+    do {                                                                            \
+        if (::empathic::log::level() <= (lvl))                                      \
+            ::empathic::log::write((lvl), (component), ::fmt::format(__VA_ARGS__)); \
     } while (0)
-#define EMP_LOG_DEBUG(component, ...) EMP_LOG_AT(::empathic::log::Level::Debug, component, __VA_ARGS__)
-#define EMP_LOG_INFO(component, ...) EMP_LOG_AT(::empathic::log::Level::Info, component, __VA_ARGS__)
-#define EMP_LOG_WARN(component, ...) EMP_LOG_AT(::empathic::log::Level::Warn, component, __VA_ARGS__)
-#define EMP_LOG_ERROR(component, ...) EMP_LOG_AT(::empathic::log::Level::Error, component, __VA_ARGS__)
+#define EMP_LOG_DEBUG(component, ...) \
+    EMP_LOG_AT(::empathic::log::Level::Debug, component, __VA_ARGS__)
+#define EMP_LOG_INFO(component, ...) \
+    EMP_LOG_AT(::empathic::log::Level::Info, component, __VA_ARGS__)
+#define EMP_LOG_WARN(component, ...) \
+    EMP_LOG_AT(::empathic::log::Level::Warn, component, __VA_ARGS__)
+#define EMP_LOG_ERROR(component, ...) \
+    EMP_LOG_AT(::empathic::log::Level::Error, component, __VA_ARGS__)

@@ -32,9 +32,13 @@ fs::path home() {
     return fs::path(user_home && *user_home ? user_home : ".") / ".local/share/empathic";
 }
 
-void set_home(const fs::path& dir) { home_override() = dir; }
+void set_home(const fs::path& dir) {
+    home_override() = dir;
+}
 
-fs::path models_dir() { return home() / "models"; }
+fs::path models_dir() {
+    return home() / "models";
+}
 
 fs::path data_dir() {
     if (const char* env = std::getenv("EMPATHIC_DATA_DIR"); env && *env) return env;

@@ -60,7 +60,9 @@ std::size_t byte_offset_of(std::string_view text, std::size_t char_offset) {
     return text.size();
 }
 
-std::size_t length(std::string_view text) { return chars_before(text, text.size()); }
+std::size_t length(std::string_view text) {
+    return chars_before(text, text.size());
+}
 
 std::string trim(std::string_view text) {
     std::size_t begin = 0;

@@ -52,7 +52,7 @@ struct Classification {
 };
 
 class Engine {
-public:
+  public:
     virtual ~Engine() = default;
 
     /// Scores a normalized request. Throws Error for unusable input or a failing model.

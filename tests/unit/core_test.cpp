@@ -8,7 +8,9 @@ using namespace empathic;
 
 TEST(Utf8, FindsFirstInvalidByte) {
     EXPECT_FALSE(utf8::find_invalid("caf\xC3\xA9 ok").has_value());
-    EXPECT_EQ(utf8::find_invalid("ab\xFF" "cd"), 2u);
+    EXPECT_EQ(utf8::find_invalid("ab\xFF"
+                                 "cd"),
+              2u);
     EXPECT_EQ(utf8::find_invalid("abc\xC3"), 3u);  // truncated sequence at the end
 }
 

@@ -22,16 +22,15 @@ std::string error_of(ClassifyRequest request) {
 
 TEST(NormalizeRequest, TrimsAndDeduplicatesLabelsWithWarnings) {
     std::vector<std::string> warnings;
-    auto request = normalize_request({"I am fine", {" joy", "grief ", "", "Joy", "pride"}},
-                                     warnings);
+    auto request =
+        normalize_request({"I am fine", {" joy", "grief ", "", "Joy", "pride"}}, warnings);
     EXPECT_EQ(request.labels, (std::vector<std::string>{"joy", "grief", "pride"}));
     ASSERT_EQ(warnings.size(), 2u);
     EXPECT_NE(warnings[1].find("duplicate label 'Joy'"), std::string::npos);
 }
 
 TEST(NormalizeRequest, RejectsTemplatesWithoutExactlyOnePlaceholder) {
-    EXPECT_NE(error_of({"text", {"joy"}, "This example is."}).find("no \"{}\""),
-              std::string::npos);
+    EXPECT_NE(error_of({"text", {"joy"}, "This example is."}).find("no \"{}\""), std::string::npos);
     EXPECT_NE(error_of({"text", {"joy"}, "{} and {}"}).find("more than one"), std::string::npos);
 }
 
