@@ -1,0 +1,131 @@
+// POST /api/classify, POST /models/{model-id} and GET /api/engine.
+#include <algorithm>
+
+#include "app/engines.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "nlp/classification_json.h"
+#include "server/routes.h"
+
+namespace empathic::server {
+namespace {
+
+/// A model name from a URL or body: "default", "lexical", or the hub id of an installed model
+/// ("org/name"). Folder paths are not accepted over HTTP, so a request cannot make the server
+/// read arbitrary folders.
+std::string checked_model_name(const std::string& model) {
+    if (model.empty() || model == "default") return "";
+    if (model == kLexicalEngineName) return model;
+
+    bool plain = std::all_of(model.begin(), model.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+               c == '/';
+    });
+    bool safe = plain && model.front() != '/' && model.find("..") == std::string::npos &&
+                std::count(model.begin(), model.end(), '/') <= 1;
+    if (!safe) {
+        throw Error(ErrorCode::InvalidInput,
+                    "'" + model +
+                        "' is not a model id; use 'default', 'lexical' or the hub "
+                        "id of an installed model (org/name)");
+    }
+    if (!std::filesystem::is_directory(paths::models_dir() / model)) {
+        throw Error(ErrorCode::NotFound, "model '" + model +
+                                             "' is not installed; install it "
+                                             "with `empathic model pull " +
+                                             model + "`");
+    }
+    return model;
+}
+
+/// Validates a request and scores it with the named engine; warnings from validation are
+/// added to the result's own.
+Classification classify_with(const std::string& model, ClassifyRequest request) {
+    std::vector<std::string> warnings;
+    request = normalize_request(std::move(request), warnings);
+    std::shared_ptr<Engine> engine = open_engine(checked_model_name(model));
+
+    Classification result = engine->classify(request);
+    result.warnings.insert(result.warnings.begin(), warnings.begin(), warnings.end());
+    return result;
+}
+
+ApiResponse classify_route(const ApiRequest& req) {
+    ClassifyRequest request;
+    request.text = req_string(req.body, "text");
+    auto labels = req.body.find("labels");
+    if (labels == req.body.end() || labels->is_null()) {
+        throw Error(ErrorCode::InvalidInput, "'labels' is required: give at least one label");
+    }
+    request.labels = string_list(*labels, "labels");
+    request.hypothesis_template = opt_string(req.body, "template", kDefaultTemplate);
+    request.multi_label = opt_bool(req.body, "multi_label", true);
+    std::string model = opt_string(req.body, "model", "default");
+
+    Classification result = classify_with(model, std::move(request));
+    EMP_LOG_DEBUG("server", "classified {} labels with {}", result.labels.size(), result.model);
+    return {to_json(result)};
+}
+
+/// The Hugging Face zero-shot answer for one input: exactly sequence, labels and scores.
+nlohmann::json hf_answer(const Classification& result) {
+    return {{"sequence", result.sequence}, {"labels", result.labels}, {"scores", result.scores}};
+}
+
+ApiResponse hf_models_route(const ApiRequest& req) {
+    const std::string& model = req.params.at(0);
+
+    // "inputs": one text or a list of texts.
+    auto inputs = req.body.find("inputs");
+    if (inputs == req.body.end() || inputs->is_null()) {
+        throw Error(ErrorCode::InvalidInput,
+                    "'inputs' is required: the text to classify, or a "
+                    "list of texts");
+    }
+    bool batch = inputs->is_array();
+    std::vector<std::string> texts =
+        string_list(batch ? *inputs : nlohmann::json::array({*inputs}), "inputs");
+    if (batch && texts.empty()) {
+        throw Error(ErrorCode::InvalidInput, "'inputs' is an empty list; give at least one text");
+    }
+
+    // "parameters": candidate_labels (list or comma-separated), hypothesis_template,
+    // multi_label (false by default, as in the pipeline).
+    nlohmann::json parameters = req.body.value("parameters", nlohmann::json::object());
+    if (!parameters.is_object()) {
+        throw Error(ErrorCode::InvalidInput, "'parameters' must be an object");
+    }
+    auto labels = parameters.find("candidate_labels");
+    if (labels == parameters.end() || labels->is_null()) {
+        throw Error(ErrorCode::InvalidInput,
+                    "'parameters.candidate_labels' is required: a list "
+                    "of labels or one comma-separated text");
+    }
+    ClassifyRequest request;
+    request.labels = string_list(*labels, "parameters.candidate_labels");
+    request.hypothesis_template = opt_string(parameters, "hypothesis_template", kDefaultTemplate);
+    request.multi_label = opt_bool(parameters, "multi_label", false);
+
+    nlohmann::json answers = nlohmann::json::array();
+    for (const std::string& text : texts) {
+        request.text = text;
+        answers.push_back(hf_answer(classify_with(model, request)));
+    }
+    return {batch ? answers : answers.at(0)};
+}
+
+ApiResponse engine_route(const ApiRequest&) {
+    std::shared_ptr<Engine> engine = open_engine("");
+    return {{{"kind", engine->kind()}, {"model", engine->model_id()}}};
+}
+
+}  // namespace
+
+void add_classify_routes(Api& api) {
+    api.post("/api/classify", classify_route);
+    api.post("/models/{model-id...}", hf_models_route);
+    api.get("/api/engine", engine_route);
+}
+
+}  // namespace empathic::server
