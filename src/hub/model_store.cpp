@@ -18,6 +18,8 @@
 #include "core/paths.h"
 #include "hub/catalogue.h"
 #include "hub/sha256.h"
+#include "nlp/engine.h"
+#include "nlp/nli_engine.h"
 
 namespace empathic::hub {
 namespace fs = std::filesystem;
@@ -371,6 +373,31 @@ void use_model(const std::string& id) {
     config.save();
     reset_engines();
     EMP_LOG_INFO("hub", "tagging model set to {}", id);
+}
+
+SelfCheck self_check_model(const std::string& id_or_folder) {
+    using Clock = std::chrono::steady_clock;
+    auto ms = [](Clock::duration d) {
+        return std::chrono::duration<double, std::milli>(d).count();
+    };
+    SelfCheck check;
+
+    auto start = Clock::now();
+    auto engine = load_nli_engine(id_or_folder);
+    auto loaded = Clock::now();
+    check.load_ms = ms(loaded - start);
+
+    // One short sentence and one label: a single pair through the tokenizer and the model.
+    ClassifyRequest request;
+    request.text = "I finally finished the project, and I am proud of it.";
+    request.labels = {"pride"};
+    std::vector<std::string> warnings;
+    request = normalize_request(std::move(request), warnings);
+    auto scored = Clock::now();
+    engine->classify(request);
+    check.pair_ms = ms(Clock::now() - scored);
+    check.engine = engine->kind();
+    return check;
 }
 
 std::string model_in_use() {

@@ -87,6 +87,17 @@ void use_model(const std::string& id);
 /// The model config.json names for tagging, or "" for the lexical engine.
 std::string model_in_use();
 
+/// The result of loading a model and scoring one pair with it.
+struct SelfCheck {
+    double load_ms = 0;  // reading the folder, the tokenizer and the ONNX graph
+    double pair_ms = 0;  // tokenising one (entry, hypothesis) pair and one forward pass
+    std::string engine;  // the engine's kind, "nli"
+};
+
+/// Loads an installed model (or a model folder) with the NLI engine and scores one sentence
+/// against one label, timing both. Throws the engine's Error when the model is unusable.
+SelfCheck self_check_model(const std::string& id_or_folder);
+
 /// Total size of the regular files under `folder`.
 std::uint64_t folder_size(const std::filesystem::path& folder);
 
