@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nlp/engine.h"
@@ -56,6 +57,11 @@ struct Timestamp {
     /// "2024-03-05T08:15:00": the writer's local time without offset (used for days/weeks).
     std::string local() const;
 };
+
+/// A date range [from, until] of local dates ("2024-03-01", "2024-03-31") for a phrase:
+/// "today", "yesterday", "this-week", "last-week", "this-month", "last-month", "this-year",
+/// "last-year", "2024", "2024-03" or a single date. InvalidInput for anything else.
+std::pair<std::string, std::string> resolve_dates(const std::string& phrase);
 
 /// Valence of a label: which way it moves the mood line.
 enum class Valence { Positive, Negative, Neutral };
@@ -335,6 +341,13 @@ class Journal {
     /// The newest `limit` reflections across the journal, newest first, each as
     /// {"entry_id","created","reflection"}.
     std::vector<nlohmann::json> recent_reflections(int limit = 20) const;
+
+    // --- maintenance --------------------------------------------------------------------
+
+    /// Checks the store: PRAGMA integrity_check, every score computed for its entry's current
+    /// text, the full-text index in step. {"ok":bool,"integrity":"ok"|...,"entries":n,
+    /// "mismatched_scores":n,"pending":n}
+    nlohmann::json check() const;
 
     // --- import and export ---------------------------------------------------------------
 
