@@ -27,7 +27,7 @@ struct Encoding {
 };
 
 class Tokenizer {
-public:
+  public:
     virtual ~Tokenizer() = default;
 
     /// Loads tokenizer.json; `tokenizer_config` (tokenizer_config.json) may be empty and is used
@@ -53,6 +53,16 @@ public:
 
     /// Id used to pad a batch.
     virtual int64_t pad_id() const = 0;
+
+    /// Ids of `text` without special tokens (what count_tokens counts).
+    virtual std::vector<int64_t> tokenize(std::string_view text) const { return encode(text).ids; }
+
+    /// Longest input the model accepts, from tokenizer_config.json's model_max_length or
+    /// tokenizer.json's truncation; 0 when neither says.
+    virtual std::size_t model_max_length() const { return 0; }
+
+    /// Number of ids the vocabulary uses, added tokens included (largest id + 1).
+    virtual std::size_t vocab_size() const { return 0; }
 };
 
 }  // namespace empathic

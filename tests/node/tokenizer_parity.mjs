@@ -1,0 +1,257 @@
+// Tokenizer parity: Empathic's tokenizers (through tests/integration/tokenizer_dump) against
+// transformers.js, run offline, on the tokenizer folders that tests/fixtures/gen_vocab makes
+// from real vocabularies (BERT WordPiece, RoBERTa byte-level BPE, XLM-R Unigram).
+//
+// Checked, for each family: the shipped llama.cpp .inp/.out cases (ids without special
+// tokens); every text of tests/fixtures/tokenizer_strings.json alone and paired with a
+// hypothesis; 1,000-character words; pairs at and just under the 512-token limit; premise-only
+// truncation (the oracle's full encoding with the premise's tail cut, which is what Empathic
+// promises instead of transformers.js's end-of-pair cut); and text that spells special tokens,
+// compared with an oracle whose added tokens are plain vocabulary (transformers.js has no
+// option to keep "[SEP]" in text as text).
+//
+// Where transformers.js departs from the reference Rust implementation, Empathic follows the
+// reference; those texts are listed in KNOWN_DIVERGENCES with the reason, and must still differ
+// (so the list stays honest).
+//
+// Usage: node tokenizer_parity.mjs --dump BIN --fixtures DIR --strings FILE
+import { AutoTokenizer, env } from '@huggingface/transformers';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, v, i, all) => (i % 2 === 0 ? [...acc, [v.replace(/^--/, ''), all[i + 1]]] : acc), []),
+);
+const FAMILIES = ['bert', 'roberta', 'xlmr'];
+const LIMIT = 512;
+
+for (const family of FAMILIES) {
+  if (!fs.existsSync(path.join(args.fixtures, family, 'tokenizer.json'))) {
+    console.error(`tokenizer fixture ${family} is missing under ${args.fixtures}: run \`make fixtures\``);
+    process.exit(1);
+  }
+}
+if (!fs.existsSync(args.dump)) {
+  console.error(`${args.dump} is missing: build the tokenizer_dump target`);
+  process.exit(1);
+}
+
+const PRECOMPILED =
+  'transformers.js approximates the Precompiled charsmap with NFKC; the reference applies the ' +
+  "charsmap's rules per grapheme (a grapheme under 6 bytes is replaced whole by the rule of its " +
+  'shortest matching prefix, longer ones character by character), so stacked accents differ';
+
+// Texts on which transformers.js and the reference (Rust) tokenizers disagree; Empathic
+// follows the reference. family -> [[text, reason]].
+const KNOWN_DIVERGENCES = {
+  bert: [],
+  roberta: [],
+  xlmr: [
+    ['o\u0308\u0301 stacked marks, a\u0328\u0301 ogonek and acute', PRECOMPILED],
+    ['a\u0301\u0302\u0303\u0304\u0305 many marks', PRECOMPILED],
+    ["I'm so tired of pretending everything is fine. o\u0308\u0301 stacked marks, " +
+      'a\u0328\u0301 ogonek and acute', PRECOMPILED],
+  ],
+};
+
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+
+const strings = JSON.parse(fs.readFileSync(args.strings, 'utf8'));
+const texts = strings.cases.map((c) => c.text);
+const longWords = ['a'.repeat(1000), 'é'.repeat(1000), '日'.repeat(1000), '😀'.repeat(250),
+  'ab'.repeat(500), 'Zz9'.repeat(334), ('word' + '-'.repeat(5)).repeat(100)];
+
+function runOurs(folder, cases) {
+  const r = spawnSync(args.dump, [], {
+    input: JSON.stringify({ folder, cases }),
+    maxBuffer: 1 << 28,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`tokenizer_dump failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/// A copy of the tokenizer folder whose added tokens are ordinary vocabulary, and whose
+/// special Unigram pieces can never win, so that transformers.js treats "[SEP]" as text.
+function plainTextCopy(folder) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'empathic-tok-'));
+  const spec = JSON.parse(fs.readFileSync(path.join(folder, 'tokenizer.json'), 'utf8'));
+  const specialIds = new Set(spec.added_tokens.filter((t) => t.special).map((t) => t.id));
+  spec.added_tokens = [];
+  if (spec.model.type === 'Unigram') {
+    for (const id of specialIds) spec.model.vocab[id][1] = -1e9;
+  }
+  const name = path.basename(folder);
+  fs.mkdirSync(path.join(dir, name));
+  fs.writeFileSync(path.join(dir, name, 'tokenizer.json'), JSON.stringify(spec));
+  fs.copyFileSync(path.join(folder, 'tokenizer_config.json'), path.join(dir, name, 'tokenizer_config.json'));
+  return { dir, name };
+}
+
+async function loadOracle(root, name) {
+  env.localModelPath = root.endsWith('/') ? root : root + '/';
+  return AutoTokenizer.from_pretrained(name);
+}
+
+function oracleEncode(tok, text, pair) {
+  const options = { return_tensor: false, truncation: false, padding: false };
+  if (pair !== undefined) options.text_pair = pair;
+  const r = tok(text, options);
+  return { ids: r.input_ids, type_ids: r.token_type_ids ?? null, attention_mask: r.attention_mask };
+}
+
+function plainIds(tok, text) {
+  return tok.encode(text, { add_special_tokens: false });
+}
+
+const same = (a, b) => a.length === b.length && a.every((x, i) => Number(x) === Number(b[i]));
+
+function firstDiff(a, b) {
+  let i = 0;
+  while (i < a.length && i < b.length && Number(a[i]) === Number(b[i])) ++i;
+  return i;
+}
+
+let failures = 0;
+let checked = 0;
+const show = (s) => JSON.stringify(s.length > 80 ? s.slice(0, 77) + '...' : s);
+
+for (const family of FAMILIES) {
+  const folder = path.join(args.fixtures, family);
+  const oracle = await loadOracle(args.fixtures, family);
+  const plainCopy = plainTextCopy(folder);
+  const plainOracle = await loadOracle(plainCopy.dir, plainCopy.name);
+  const divergent = new Map(KNOWN_DIVERGENCES[family]);
+
+  // Each check: the request for tokenizer_dump, the expectation, and a label for reports.
+  const checks = [];
+  const add = (label, request, expected) => checks.push({ label, request, expected });
+
+  // 1. The shipped llama.cpp cases: ids without special tokens.
+  const inp = path.join(folder, 'cases.inp');
+  if (fs.existsSync(inp)) {
+    const inputs = fs.readFileSync(inp, 'utf8').split('\n__ggml_vocab_test__\n');
+    const outputs = fs.readFileSync(path.join(folder, 'cases.out'), 'utf8').split('\n');
+    inputs.forEach((text, i) => {
+      const shipped = outputs[i].trim() === '' ? [] : outputs[i].trim().split(/\s+/).map(Number);
+      if (!same(plainIds(oracle, text), shipped)) {
+        console.error(`${family}: transformers.js disagrees with shipped case ${i}; check the fixture`);
+        failures++;
+      }
+      add(`shipped case ${i} ${show(text)}`, { text, plain: true }, { ids: shipped });
+    });
+  }
+
+  // 2. Every text alone, and 3. paired with a hypothesis (those that fit the limit).
+  const all = [...texts, ...longWords];
+  all.forEach((text, i) => {
+    if (divergent.has(text)) return;
+    add(`single ${show(text)}`, { text }, oracleEncode(oracle, text));
+    const hypothesis = strings.hypotheses[i % strings.hypotheses.length];
+    const expected = oracleEncode(oracle, text, hypothesis);
+    if (expected.ids.length <= LIMIT) {
+      add(`pair ${show(text)} + ${show(hypothesis)}`, { text, pair: hypothesis }, expected);
+    }
+  });
+
+  // 4. Pairs at and just under the limit: the longest premise (in journal sentences, then
+  //    in characters) whose pair still fits.
+  const longPremise = Array.from({ length: 60 }, (_, i) => texts[i % texts.length]).join(' ');
+  for (const hypothesis of strings.hypotheses.slice(0, 4)) {
+    let lo = 0;
+    let hi = longPremise.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (oracleEncode(oracle, longPremise.slice(0, mid), hypothesis).ids.length <= LIMIT) lo = mid;
+      else hi = mid - 1;
+    }
+    for (const cut of [lo, lo - 1, lo - 7, lo - 40]) {
+      const premise = longPremise.slice(0, cut);
+      const expected = oracleEncode(oracle, premise, hypothesis);
+      add(`near-limit pair (${expected.ids.length} tokens) + ${show(hypothesis)}`,
+        { text: premise, pair: hypothesis, max_length: LIMIT }, expected);
+    }
+  }
+
+  // 5. Premise-only truncation: the oracle's full pair with the premise's tail removed.
+  for (const [k, hypothesis] of strings.hypotheses.entries()) {
+    for (const limit of [LIMIT, 128, 64, 24]) {
+      const premise = longPremise.slice(k * 50);
+      const full = oracleEncode(oracle, premise, hypothesis);
+      const premiseLength = plainIds(oracle, premise).length;
+      const hypothesisLength = plainIds(oracle, hypothesis).length;
+      const specials = full.ids.length - premiseLength - hypothesisLength;
+      const keep = limit - specials - hypothesisLength;
+      const request = { text: premise, pair: hypothesis, max_length: limit };
+      if (keep <= 0) {
+        // The hypothesis alone fills the limit: a clear error, never a cut hypothesis.
+        add(`hypothesis over ${limit} + ${show(hypothesis)}`, request, { error: true });
+        continue;
+      }
+      const cut = (a) => (a === null ? null : [...a.slice(0, 1 + keep), ...a.slice(1 + premiseLength)]);
+      add(`truncated to ${limit} + ${show(hypothesis)}`, request,
+        { ids: cut(full.ids), type_ids: cut(full.type_ids), attention_mask: cut(full.attention_mask) });
+    }
+  }
+
+  // 6. Text that spells special tokens stays text.
+  strings.lookalikes.forEach((text, i) => {
+    add(`look-alike ${show(text)}`, { text }, oracleEncode(plainOracle, text));
+    const hypothesis = strings.hypotheses[i % strings.hypotheses.length];
+    add(`look-alike pair ${show(text)}`, { text, pair: hypothesis }, oracleEncode(plainOracle, text, hypothesis));
+    add(`look-alike as hypothesis ${show(text)}`, { text: 'I feel', pair: text },
+      oracleEncode(plainOracle, 'I feel', text));
+  });
+
+  // Run ours and compare.
+  const ours = runOurs(folder, checks.map((c) => c.request));
+  let familyFailures = 0;
+  checks.forEach((check, i) => {
+    const got = ours[i];
+    const want = check.expected;
+    const problems = [];
+    if (want.error) {
+      if (!got.error) problems.push('expected an error, got an encoding');
+    } else if (got.error) problems.push(`error: ${got.error}`);
+    else {
+      if (!same(got.ids, want.ids)) {
+        const at = firstDiff(got.ids, want.ids);
+        problems.push(`ids differ at ${at}: ours ${JSON.stringify(got.ids.slice(at, at + 6))} ` +
+          `oracle ${JSON.stringify(want.ids.slice(at, at + 6).map(Number))} (lengths ${got.ids.length}/${want.ids.length})`);
+      }
+      if (want.attention_mask && !same(got.attention_mask, want.attention_mask)) problems.push('attention masks differ');
+      if (!check.request.plain) {
+        // transformers.js gives type ids only where the model uses them (BERT); the other
+        // families must be all zeros.
+        const wantTypes = want.type_ids ?? new Array(got.ids.length).fill(0);
+        if (!same(got.type_ids, wantTypes)) problems.push(`type ids differ at ${firstDiff(got.type_ids, wantTypes)}`);
+      }
+    }
+    checked++;
+    if (problems.length) {
+      familyFailures++;
+      if (familyFailures <= 15) console.error(`${family}: ${check.label}: ${problems.join('; ')}`);
+    }
+  });
+
+  // The listed divergences must still differ, or the list is stale.
+  if (divergent.size) {
+    const list = [...divergent.keys()];
+    const oursList = runOurs(folder, list.map((text) => ({ text })));
+    list.forEach((text, i) => {
+      if (same(oursList[i].ids ?? [], oracleEncode(oracle, text).ids)) {
+        console.error(`${family}: ${show(text)} is listed as a divergence but now agrees; remove it`);
+        familyFailures++;
+      }
+    });
+  }
+  fs.rmSync(plainCopy.dir, { recursive: true, force: true });
+  failures += familyFailures;
+  console.log(`${family}: ${checks.length} checks, ${familyFailures} failed, ${divergent.size} known divergences`);
+}
+
+console.log(`tokenizer parity: ${checked} checks, ${failures} failed`);
+process.exit(failures === 0 ? 0 : 1);
