@@ -9,7 +9,7 @@ namespace empathic::server {
 class TaggingQueue;
 
 /// POST /api/classify (the playground) and POST /models/{model-id} (shaped like the Hugging
-/// Face inference API for zero-shot classification); GET /api/engine.
+/// Face inference API for zero-shot classification); GET /api/engine and GET /api/models.
 void add_classify_routes(Api& api);
 
 /// Entries (CRUD, restore), tags, search, analytics and reflections. New and edited entries

@@ -1,10 +1,9 @@
 // POST /api/classify, POST /models/{model-id} and GET /api/engine.
-#include <algorithm>
-
 #include "app/engines.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "hub/model_store.h"
 #include "nlp/classification_json.h"
 #include "server/routes.h"
 
@@ -13,23 +12,12 @@ namespace {
 
 /// A model name from a URL or body: "default", "lexical", or the hub id of an installed model
 /// ("org/name"). Folder paths are not accepted over HTTP, so a request cannot make the server
-/// read arbitrary folders.
+/// read arbitrary folders. Returns the name open_engine() takes.
 std::string checked_model_name(const std::string& model) {
     if (model.empty() || model == "default") return "";
     if (model == kLexicalEngineName) return model;
 
-    bool plain = std::all_of(model.begin(), model.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-               c == '/';
-    });
-    bool safe = plain && model.front() != '/' && model.find("..") == std::string::npos &&
-                std::count(model.begin(), model.end(), '/') <= 1;
-    if (!safe) {
-        throw Error(ErrorCode::InvalidInput,
-                    "'" + model +
-                        "' is not a model id; use 'default', 'lexical' or the hub "
-                        "id of an installed model (org/name)");
-    }
+    hub::check_model_id(model);
     if (!std::filesystem::is_directory(paths::models_dir() / model)) {
         throw Error(ErrorCode::NotFound, "model '" + model +
                                              "' is not installed; install it "
@@ -115,6 +103,19 @@ ApiResponse hf_models_route(const ApiRequest& req) {
     return {batch ? answers : answers.at(0)};
 }
 
+ApiResponse models_route(const ApiRequest&) {
+    nlohmann::json models = nlohmann::json::array();
+    for (const hub::InstalledModel& model : hub::list_installed_models()) {
+        models.push_back({{"id", model.id},
+                          {"model_type", model.model_type},
+                          {"labels", model.labels},
+                          {"languages", model.languages},
+                          {"size_bytes", model.size_bytes},
+                          {"in_use", model.in_use}});
+    }
+    return {{{"models", models}}};
+}
+
 ApiResponse engine_route(const ApiRequest&) {
     std::shared_ptr<Engine> engine = open_engine("");
     return {{{"kind", engine->kind()}, {"model", engine->model_id()}}};
@@ -126,6 +127,7 @@ void add_classify_routes(Api& api) {
     api.post("/api/classify", classify_route);
     api.post("/models/{model-id...}", hf_models_route);
     api.get("/api/engine", engine_route);
+    api.get("/api/models", models_route);
 }
 
 }  // namespace empathic::server
