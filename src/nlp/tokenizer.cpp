@@ -200,7 +200,13 @@ class HfTokenizer : public Tokenizer {
         auto templates =
             read_post_processor(spec.value("post_processor", json()), "post_processor");
         if (!templates) templates = fallback_templates(config);
-        if (templates) templates_ = std::move(*templates);
+        if (templates) {
+            templates_ = std::move(*templates);
+        } else {
+            // No special tokens: the texts as they are, the second one with type id 1.
+            templates_.single = {sequence_part(0, 0)};
+            templates_.pair = {sequence_part(0, 0), sequence_part(1, 1)};
+        }
 
         pad_id_ = find_pad_id(spec, config);
         max_length_ = find_max_length(spec, config);
