@@ -126,7 +126,8 @@ SearchResult Journal::search(const SearchQuery& q) const {
     int index = 1;
     bind_all(stmt, key_binds, index);
     bind_all(stmt, binds, index);
-    stmt.bind(index++, q.limit).bind(index++, q.offset);
+    stmt.bind(index++, q.limit);
+    stmt.bind(index++, q.offset);
 
     SearchResult result;
     std::vector<std::pair<std::int64_t, std::pair<std::string, double>>> rows;

@@ -392,8 +392,7 @@ Entry Journal::Impl::load_entry(std::int64_t id, int thread_depth) const {
     }
     Entry entry = read_entry_row(stmt);
 
-    auto tags = conn.prepare("SELECT tag FROM entry_tags WHERE entry_id = ? ORDER BY rowid");
-    tags = conn.prepare("SELECT tag FROM entry_tags WHERE entry_id = ? ORDER BY tag");
+    auto tags = conn.prepare("SELECT tag FROM entry_tags WHERE entry_id = ? ORDER BY tag");
     tags.bind(1, id);
     while (tags.step()) entry.tags.push_back(tags.text(0));
 
