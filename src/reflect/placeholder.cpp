@@ -1,2 +1,0 @@
-// Placeholder so the reflect library has a source until the component lands; delete it then.
-namespace empathic {}
