@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <queue>
 #include <shared_mutex>
 #include <unordered_map>
 
@@ -200,6 +201,8 @@ class Bpe : public Model {
     static constexpr std::size_t kCacheCapacity = 10000;
     static constexpr std::size_t kMaxCachedWordBytes = 256;
     static constexpr int64_t kUnknown = -1;
+    static constexpr int64_t kMerged = -3;
+    static constexpr std::size_t kEnd = static_cast<std::size_t>(-1);
 
     struct Merge {
         uint32_t rank;
@@ -277,26 +280,57 @@ class Bpe : public Model {
             unknown_text.push_back(chars[i]);
         }
 
-        // Merge loop over the ranks of adjacent pairs.
-        constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-        auto rank_of = [&](std::size_t i) -> uint32_t {
-            if (symbols[i] == kUnknown || symbols[i + 1] == kUnknown) return kNone;
-            auto it = merges_.find(pair_key(symbols[i], symbols[i + 1]));
-            return it == merges_.end() ? kNone : it->second.rank;
+        // Merge loop: a heap of candidate pairs ordered by rank, then by position (leftmost
+        // first). Symbols form a linked list; a popped candidate whose symbols have changed
+        // since it was pushed is stale and skipped. O(n log n) even for very long words.
+        struct Candidate {
+            uint32_t rank;
+            std::size_t left;
+            int64_t left_id;
+            int64_t right_id;
+            bool operator>(const Candidate& o) const {
+                return rank != o.rank ? rank > o.rank : left > o.left;
+            }
         };
-        std::vector<uint32_t> ranks;
-        for (std::size_t i = 0; i + 1 < symbols.size(); ++i) ranks.push_back(rank_of(i));
-        while (!ranks.empty()) {
-            auto best = std::min_element(ranks.begin(), ranks.end());
-            if (*best == kNone) break;
-            std::size_t i = static_cast<std::size_t>(best - ranks.begin());
-            symbols[i] = merges_.at(pair_key(symbols[i], symbols[i + 1])).merged;
-            symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-            unknown_text.erase(unknown_text.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-            ranks.erase(ranks.begin() + static_cast<std::ptrdiff_t>(i));
-            if (i < ranks.size()) ranks[i] = rank_of(i);
-            if (i > 0) ranks[i - 1] = rank_of(i - 1);
+        std::size_t n = symbols.size();
+        std::vector<std::size_t> next(n), prev(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            next[i] = i + 1;
+            prev[i] = i == 0 ? kEnd : i - 1;
         }
+        std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap;
+        auto push = [&](std::size_t left) {
+            if (left == kEnd || next[left] >= n) return;
+            int64_t a = symbols[left], b = symbols[next[left]];
+            if (a == kUnknown || b == kUnknown) return;
+            auto it = merges_.find(pair_key(a, b));
+            if (it != merges_.end()) heap.push({it->second.rank, left, a, b});
+        };
+        for (std::size_t i = 0; i + 1 < n; ++i) push(i);
+        while (!heap.empty()) {
+            Candidate c = heap.top();
+            heap.pop();
+            std::size_t right = next[c.left];
+            if (symbols[c.left] != c.left_id || right >= n || symbols[right] != c.right_id) {
+                continue;  // stale
+            }
+            symbols[c.left] = merges_.at(pair_key(c.left_id, c.right_id)).merged;
+            symbols[right] = kMerged;
+            next[c.left] = next[right];
+            if (next[right] < n) prev[next[right]] = c.left;
+            push(prev[c.left]);
+            push(c.left);
+        }
+
+        // Surviving symbols, in order, with the text of each for the unknown-character rules.
+        std::vector<int64_t> merged_ids;
+        std::vector<std::string_view> merged_text;
+        for (std::size_t i = 0; i < n; i = next[i]) {
+            merged_ids.push_back(symbols[i]);
+            merged_text.push_back(unknown_text[i]);
+        }
+        symbols = std::move(merged_ids);
+        unknown_text = std::move(merged_text);
 
         // Unknown characters: byte tokens, the unknown token (fused when asked), or nothing.
         std::vector<int64_t> out;
