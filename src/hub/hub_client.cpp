@@ -468,6 +468,10 @@ void HubClient::fetch(const RemoteFile& file, const fs::path& part, const std::s
                         "cannot write " + part.string() + ": check the disk and its permissions");
         }
 
+        // Unbuffered: libcurl hands over blocks of kilobytes, and what arrived is on disk
+        // (and resumable) even when the process is killed.
+        std::setvbuf(out.get(), nullptr, _IONBF, 0);
+
         Request request(file.url, settings_, /*send_token=*/file.on_endpoint);
         Transfer transfer;
         transfer.request = &request;

@@ -187,7 +187,7 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
             fs::remove(dest);
 
             auto& entry = record["files"][remote.path];
-            if (entry.value("etag", "") != remote.etag) fs::remove(part);
+            if (!entry.is_object() || entry.value("etag", "") != remote.etag) fs::remove(part);
             entry = json{{"etag", remote.etag}, {"done", false}};
             write_file_atomically(staging / kStagingRecord, record.dump(2));
 
