@@ -66,7 +66,8 @@ Concern parse_concern(const std::string& name, const fs::path& file) {
 
 std::regex compile(const std::string& pattern, const fs::path& file, const std::string& rule) {
     try {
-        return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize | std::regex::nosubs);
+        return std::regex(pattern,
+                          std::regex::ECMAScript | std::regex::optimize | std::regex::nosubs);
     } catch (const std::regex_error& e) {
         throw Error(ErrorCode::InvalidInput, file.string() + ": a pattern of rule \"" + rule +
                                                  "\" is not a valid regular expression (" +

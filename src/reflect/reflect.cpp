@@ -357,7 +357,9 @@ json reflect(const ReflectInput& input) {
 
     // Safety comes before every setting: a text at risk always gets the safety response.
     std::vector<Tag> named = named_feelings(input);
-    SafetyAssessment assessment = assess_safety(input.text, engine);
+    utf8::require_valid(input.title, "the title");
+    SafetyAssessment assessment =
+        assess_safety(input.title.empty() ? input.text : input.title + ".\n" + input.text, engine);
     if (assessment.at_risk) {
         EMP_LOG_INFO("reflect", "entry {}: safety response given", input.entry_id);
         return safety_response(assessment, input, named, *data);

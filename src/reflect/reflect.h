@@ -75,7 +75,8 @@ struct Settings {
 
 /// Everything a reflection depends on.
 struct ReflectInput {
-    std::string text;  // the entry (or answer) text, UTF-8
+    std::string text;   // the entry (or answer) text, UTF-8
+    std::string title;  // the entry's title, if any: assessed for safety with the text
     std::vector<Tag> tags;
     /// Ids of questions shown in the writer's recent reflections (the last 10); they are not
     /// asked again while other questions fit.
