@@ -7,8 +7,11 @@ PORT ?= 8080
 
 .PHONY: run build test unit-test test-sanitize check-format format fixtures bench clean
 
-## make run: install what is missing, build, and open the journal at http://127.0.0.1:$(PORT)
+## make run: install what is missing, build, pull the recommended model where a network exists
+## (a notice otherwise: the journal then tags with the offline engine), and open the journal at
+## http://127.0.0.1:$(PORT)
 run: build
+	./$(BUILD)/empathic model pull --if-online
 	./$(BUILD)/empathic serve --port $(PORT)
 
 build:
