@@ -463,8 +463,9 @@ class Unigram : public Model {
             pieces_.push_back(e[0].get<std::string>());
             scores_.push_back(e[1].get<double>());
         }
+        ids_.reserve(pieces_.size());
         for (std::size_t i = 0; i < pieces_.size(); ++i) {
-            ids_[pieces_[i]] = static_cast<int64_t>(i);
+            ids_[pieces_[i]] = static_cast<int64_t>(i);  // a repeated piece keeps its last id
         }
 
         auto unk = c.find("unk_id");
@@ -481,10 +482,10 @@ class Unigram : public Model {
 
         std::vector<std::pair<std::string_view, int32_t>> entries;
         entries.reserve(pieces_.size());
-        for (const auto& piece : pieces_) {
-            int64_t id = ids_.find(piece)->second;
-            if (piece.empty() || special.count(id)) continue;
-            entries.emplace_back(piece, static_cast<int32_t>(id));
+        for (std::size_t i = 0; i < pieces_.size(); ++i) {
+            // The trie keeps the last of repeated pieces, as the id map does.
+            if (pieces_[i].empty() || special.count(static_cast<int64_t>(i))) continue;
+            entries.emplace_back(pieces_[i], static_cast<int32_t>(i));
         }
         trie_ = std::make_unique<PieceTrie>(std::move(entries));
     }

@@ -36,12 +36,14 @@ class Tokenizer {
     static std::unique_ptr<Tokenizer> load(const std::filesystem::path& tokenizer_json,
                                            const std::filesystem::path& tokenizer_config = {});
 
-    /// Encodes one text with the post-processor's single-sequence template.
+    /// Encodes one text with the post-processor's single-sequence template. Throws
+    /// Error(InvalidInput) when `text` is not valid UTF-8 (so do the methods below).
     virtual Encoding encode(std::string_view text) const = 0;
 
     /// Encodes a (premise, hypothesis) pair. When the result would exceed `max_length` tokens
     /// (0 = no limit), tokens are cut from the end of the premise only; the hypothesis is
-    /// never cut.
+    /// never cut: when it and the special tokens alone leave no room for the premise, this
+    /// throws Error(TooLarge).
     virtual Encoding encode_pair(std::string_view premise, std::string_view hypothesis,
                                  std::size_t max_length = 0) const = 0;
 

@@ -46,7 +46,14 @@ const PRECOMPILED =
 // Texts on which transformers.js and the reference (Rust) tokenizers disagree; Empathic
 // follows the reference. family -> [[text, reason]].
 const KNOWN_DIVERGENCES = {
-  bert: [],
+  bert: [
+    ['\u{20000}\u{20001} extension B ideographs',
+      'transformers.js looks for CJK ideographs one UTF-16 unit at a time, so ideographs outside ' +
+      'the Basic Multilingual Plane are not split apart; the reference splits every ideograph'],
+    ['unassigned \u0378 code point',
+      "transformers.js's clean_text keeps unassigned code points (Cn); the reference removes " +
+      'them with the other control and format characters'],
+  ],
   roberta: [],
   xlmr: [
     ['o\u0308\u0301 stacked marks, a\u0328\u0301 ogonek and acute', PRECOMPILED],

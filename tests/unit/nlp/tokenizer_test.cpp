@@ -314,6 +314,28 @@ TEST(TokenizerStages, BertNormalizes) {
     EXPECT_TRUE(t->tokenize(" \t\n").empty());
 }
 
+// Where transformers.js departs from the reference, BERT follows the reference: every CJK
+// ideograph is its own word, also outside the Basic Multilingual Plane, and unassigned code
+// points are removed like control characters.
+TEST(TokenizerStages, BertFollowsTheReferenceWhereTransformersJsDiffers) {
+    auto t = load_family("bert");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->tokenize("\U00020000\U00020001"), (Ids{100, 100}));
+    EXPECT_EQ(t->tokenize("un\u0378known"), t->tokenize("unknown"));
+}
+
+// XLM-R's charsmap is applied per grapheme as the reference does: a short grapheme is replaced
+// whole by the rule of its shortest matching prefix (so "o" + diaeresis + acute becomes "ö"),
+// and a long one character by character.
+TEST(TokenizerStages, PrecompiledWorksPerGrapheme) {
+    auto t = load_family("xlmr");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->tokenize("o\u0308\u0301"), t->tokenize("\u00f6"));
+    EXPECT_EQ(t->tokenize("e\u0301te\u0301"), t->tokenize("\u00e9t\u00e9"));
+    EXPECT_NE(t->tokenize("a\u0301\u0302\u0303\u0304\u0305"),
+              t->tokenize("\u00e1\u0302\u0303\u0304\u0305"));
+}
+
 // A word longer than max_input_chars_per_word, or with no matching pieces, is one [UNK].
 TEST(TokenizerStages, WordPieceUnknowns) {
     ScratchDir dir;
