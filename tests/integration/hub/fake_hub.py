@@ -15,7 +15,9 @@ It serves model folders in the hub's URL layout and imitates how the hub answers
 Fault injection for the tests: --corrupt PATH serves altered bytes (the published sha256 stays
 the true one); --cut-after N --cut-times K breaks the first K large-file transfers after N
 bytes; --stall-after N sends N bytes of the first large-file transfer and then hangs;
---ignore-range answers every range request with the whole file (200).
+--ignore-range answers every range request with the whole file (200); --rename OLD=NEW
+answers requests for repository OLD with a relative 307 to NEW, as the hub does for a renamed
+repository.
 
 Every request is appended to --log as one JSON line (port, method, path, range, whether an
 Authorization header came). Binds 127.0.0.1 on free ports and writes "PORT CDN_PORT" to
@@ -50,6 +52,7 @@ class Hub:
         self.ignore_range = args.ignore_range
         self.missing_status = args.missing_status
         self.log_path = args.log
+        self.renamed = dict(spec.split("=", 1) for spec in (args.rename or []))
         self.lock = threading.Lock()
         self.cdn_port = 0
 
@@ -128,6 +131,9 @@ def make_handler(hub, role):
             repo_id = parts[0] + "/" + parts[1]
             revision = unquote(parts[3])
             path = "/".join(unquote(p) for p in parts[4:])
+            if repo_id in hub.renamed:
+                moved = "/%s/%s" % (hub.renamed[repo_id], "/".join(parts[2:]))
+                return self.reply(307, {"Location": moved}, b"Moved")
             if repo_id not in hub.repos:
                 return self.error(hub.missing_status, "RepoNotFound", "Repository not found")
             if repo_id in hub.gated:
@@ -223,6 +229,7 @@ def main():
     parser.add_argument("--stall-after", type=int, default=None)
     parser.add_argument("--ignore-range", action="store_true")
     parser.add_argument("--missing-status", type=int, default=404)
+    parser.add_argument("--rename", action="append", help="OLD=NEW repository id")
     parser.add_argument("--log")
     parser.add_argument("--port-file", required=True)
     args = parser.parse_args()
