@@ -171,7 +171,7 @@ void read_messages(const fs::path& file, Data& out) {
         out.messages.acknowledgements[name] = string_list(list, file, "acknowledgements." + name);
     }
     for (const char* needed :
-         {"one", "one_strong", "two", "several", "mixed", "general", "answer"}) {
+         {"one", "one_strong", "two", "several", "mixed", "mixed_several", "general", "answer"}) {
         if (out.messages.acknowledgements[needed].empty()) {
             throw Error(ErrorCode::InvalidInput, file.string() + ": acknowledgements." + needed +
                                                      " needs at least one template");

@@ -112,7 +112,7 @@ std::string acknowledgement(const std::vector<Tag>& named, bool mixed, bool answ
     }
 
     if (mixed) {
-        text = pick(templates.at("mixed"), seed);
+        text = pick(templates.at(named.size() > 2 ? "mixed_several" : "mixed"), seed);
         text = replace_all(text, "{positive}", join_words(positive));
         text = replace_all(text, "{negative}", join_words(negative));
     } else if (named.size() == 1) {
@@ -430,7 +430,7 @@ json reflect(const ReflectInput& input) {
         }
     }
     if (mixed) {
-        for (const auto& q : pool("mixed", *data)) add(q, 2.0, lowered_text);
+        for (const auto& q : pool("mixed", *data)) add(q, 1.6, lowered_text);
     }
     for (const auto& q : pool("general", *data)) add(q, general ? 1.0 : 0.1, lowered_text);
 
