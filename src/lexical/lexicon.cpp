@@ -260,7 +260,7 @@ class Expander {
             if (form.size() < 3 || is_stopword(form)) continue;
             // A word used in many definitions ("work") is too general to define a feeling by:
             // then only meanings that name a feeling count.
-            auto defined = wordnet_.defined_with(form);
+            const auto& defined = wordnet_.defined_with(form);
             bool general = defined.size() > kMaxDefinitions;
             for (auto id : defined) {
                 auto synset = wordnet_.synset(id);

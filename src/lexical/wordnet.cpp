@@ -292,35 +292,56 @@ std::vector<std::string> WordNet::antonyms(std::string_view word) const {
     return out;
 }
 
-std::vector<SynsetId> WordNet::defined_with(std::string_view word) const {
-    std::vector<SynsetId> out;
-    if (word.empty()) return out;
+const std::vector<SynsetId>& WordNet::defined_with(std::string_view word) const {
+    static const std::vector<SynsetId> kNone;
+    std::call_once(definitions_once_, [this] { index_definitions(); });
+    auto it = definitions_.find(word);
+    return it == definitions_.end() ? kNone : it->second;
+}
+
+void WordNet::index_definitions() const {
+    auto started = std::chrono::steady_clock::now();
     for (auto pos : kAllPos) {
         const auto& data = data_[static_cast<int>(pos)];
-        std::size_t from = 0;
-        std::size_t last_line = std::string::npos;
-        while ((from = data.find(word, from)) != std::string::npos) {
-            auto at = from;
-            from += word.size();
+        std::size_t line_start = 0;
+        while (line_start < data.size()) {
+            auto line_end = data.find('\n', line_start);
+            if (line_end == std::string::npos) line_end = data.size();
+            std::string_view line(data.data() + line_start, line_end - line_start);
+            auto offset = static_cast<std::uint32_t>(line_start);
+            line_start = line_end + 1;
+            if (line.empty() || line[0] == ' ') continue;  // the licence at the top
 
-            // A whole word only.
-            if (at > 0 && is_word_char(data[at - 1])) continue;
-            if (from < data.size() && is_word_char(data[from])) continue;
-
-            // Inside the definition: after " | ", before the first quoted example.
-            auto line_start = data.rfind('\n', at);
-            line_start = line_start == std::string::npos ? 0 : line_start + 1;
-            if (line_start == last_line || data[line_start] == ' ') continue;
-            std::string_view line(data.data() + line_start, at - line_start);
+            // The definition: after " | ", up to the first quoted example.
             auto bar = line.find(" | ");
             if (bar == std::string_view::npos) continue;
-            if (line.find('"', bar) != std::string_view::npos) continue;
+            auto definition = line.substr(bar + 3);
+            definition = definition.substr(0, definition.find('"'));
 
-            last_line = line_start;
-            out.push_back({pos, static_cast<std::uint32_t>(line_start)});
+            std::string word;
+            auto flush = [&] {
+                while (!word.empty() && word.back() == '-') word.pop_back();
+                if (word.size() > 1) {
+                    auto& list = definitions_[word];
+                    if (list.empty() || !(list.back() == SynsetId{pos, offset})) {
+                        list.push_back({pos, offset});
+                    }
+                }
+                word.clear();
+            };
+            for (char c : definition) {
+                if (is_word_char(c)) {
+                    word += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                } else {
+                    flush();
+                }
+            }
+            flush();
         }
     }
-    return out;
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+    EMP_LOG_INFO("lexical", "indexed {} definition words in {:.0f} ms", definitions_.size(), ms);
 }
 
 }  // namespace empathic::lexical

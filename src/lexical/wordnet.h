@@ -4,13 +4,15 @@
 // Ownership and invariants: a WordNet object owns the text of the four data files and a parsed
 // index (lemma -> synset offsets, in WordNet's sense order, most frequent sense first). Synsets
 // are parsed on demand from the data text at their byte offset, which is how the database
-// addresses them. Nothing changes after load(), so one object may be shared by any number of
-// threads without locking.
+// addresses them. Nothing changes after load() except an index of the words used in definitions,
+// built once on the first defined_with() call under std::call_once; so one object may be shared
+// by any number of threads without further locking.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -106,8 +108,9 @@ class WordNet {
     /// forms of an inflected word.
     std::vector<std::string> antonyms(std::string_view word) const;
 
-    /// Synsets whose definition (not the examples) contains `word` as a whole word.
-    std::vector<SynsetId> defined_with(std::string_view word) const;
+    /// Synsets whose definition (not the examples) contains `word` as a whole word. The first
+    /// call indexes every definition (a few hundred milliseconds, once per process).
+    const std::vector<SynsetId>& defined_with(std::string_view word) const;
 
   private:
     struct Hash {
@@ -121,7 +124,14 @@ class WordNet {
     using Exceptions =
         std::unordered_map<std::string, std::vector<std::string>, Hash, std::equal_to<>>;
 
+    using DefinitionIndex =
+        std::unordered_map<std::string, std::vector<SynsetId>, Hash, std::equal_to<>>;
+
+    void index_definitions() const;
+
     Index index_[4];
+    mutable std::once_flag definitions_once_;
+    mutable DefinitionIndex definitions_;
     Exceptions exceptions_[4];
     std::string data_[4];
 };
