@@ -122,7 +122,7 @@ bool is_nonspacing_mark(char32_t cp) {
 
 bool is_other(char32_t cp) {
     auto c = category(cp);
-    return c == UTF8PROC_CATEGORY_CN || (c >= UTF8PROC_CATEGORY_CC && c <= UTF8PROC_CATEGORY_CO);
+    return c == UTF8PROC_CATEGORY_CC || c == UTF8PROC_CATEGORY_CF || c == UTF8PROC_CATEGORY_CO;
 }
 
 bool is_bert_punctuation(char32_t cp) {

@@ -38,7 +38,8 @@ bool is_number(char32_t cp);
 bool is_mark(char32_t cp);
 /// General category Mn (non-spacing marks: the accents that strip_accents removes).
 bool is_nonspacing_mark(char32_t cp);
-/// Categories Cc, Cf, Cs, Co and Cn: what BertNormalizer's clean_text removes.
+/// Categories Cc, Cf and Co: what BertNormalizer's clean_text removes (unassigned code points
+/// stay, as in the reference).
 bool is_other(char32_t cp);
 /// ASCII punctuation or general category P*: where BertPreTokenizer splits.
 bool is_bert_punctuation(char32_t cp);

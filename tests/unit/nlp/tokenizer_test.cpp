@@ -315,13 +315,14 @@ TEST(TokenizerStages, BertNormalizes) {
 }
 
 // Where transformers.js departs from the reference, BERT follows the reference: every CJK
-// ideograph is its own word, also outside the Basic Multilingual Plane, and unassigned code
-// points are removed like control characters.
+// ideograph is its own word, also outside the Basic Multilingual Plane. Unassigned code points
+// stay in the word (both keep them), while format characters are removed.
 TEST(TokenizerStages, BertFollowsTheReferenceWhereTransformersJsDiffers) {
     auto t = load_family("bert");
     ASSERT_TRUE(t);
     EXPECT_EQ(t->tokenize("\U00020000\U00020001"), (Ids{100, 100}));
-    EXPECT_EQ(t->tokenize("un\u0378known"), t->tokenize("unknown"));
+    EXPECT_EQ(t->tokenize("un\u0378known"), (Ids{100}));
+    EXPECT_EQ(t->tokenize("un\u200bknown"), t->tokenize("unknown"));
 }
 
 // XLM-R's charsmap is applied per grapheme as the reference does: a short grapheme is replaced
