@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "journal/journal.h"
+#include "reflect/journal_reflector.h"
 #include "server/routes.h"
 #include "server/tagging_queue.h"
 
@@ -234,6 +235,17 @@ void add_journal_routes(Api& api, TaggingQueue& queue) {
         return ApiResponse{{{"entry_id", id},
                             {"tagging", tagging_state_name(entry.tagging)},
                             {"reflection", reflection.value_or(nullptr)}}};
+    });
+
+    // Computes the reflection now when there is none yet, or anew with {"refresh": true}; an
+    // entry not tagged yet is tagged first, so this one waits for the model.
+    api.post("/api/entries/{id}/reflection", [&](const ApiRequest& req) {
+        std::int64_t id = req.id_param();
+        nlohmann::json reflection =
+            reflect::reflection_for(journal, id, opt_bool(req.body, "refresh", false));
+        return ApiResponse{{{"entry_id", id},
+                            {"tagging", tagging_state_name(journal.get(id).tagging)},
+                            {"reflection", reflection}}};
     });
 
     api.get("/api/status", [&](const ApiRequest&) {

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "journal/journal.h"
+#include "reflect/journal_reflector.h"
 #include "server/api.h"
 #include "server/errors.h"
 #include "server/routes.h"
@@ -218,6 +219,7 @@ void run_server(const ServerOptions& options) {
 
     // The journal and its background tagging.
     std::unique_ptr<Journal> journal = Journal::open();
+    reflect::attach_reflector(*journal);
     TaggingQueue queue(*journal);
 
     // The HTTP server: hooks, API routes, web app.
@@ -225,6 +227,12 @@ void run_server(const ServerOptions& options) {
     http.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
     http.set_payload_max_length(options.max_body_bytes);
     http.set_default_headers(kSecurityHeaders);
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
+    // server bind the same port and silently take half of the requests.
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     install_hooks(http, options.max_body_bytes);
 
     Api api(http);

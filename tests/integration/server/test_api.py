@@ -281,7 +281,7 @@ class Entries(ApiTest):
         entry = self.call("POST", "/api/entries",
                           {"title": "Concert", "body": body, "tags": ["music", "friends"]}, expect=201)
         self.assertEqual(entry["body"], body)
-        self.assertEqual(entry["tags"], ["music", "friends"])
+        self.assertEqual(sorted(entry["tags"]), ["friends", "music"])
         self.assertIn(entry["tagging"], ("pending", "done"))
         entry_id = entry["id"]
 
@@ -305,6 +305,14 @@ class Entries(ApiTest):
 
         reflection = self.call("GET", f"/api/entries/{entry_id}/reflection")
         self.assertEqual(reflection["entry_id"], entry_id)
+        self.assertIsInstance(reflection["reflection"], dict, "a reflection follows the tags")
+        self.assertTrue(reflection["reflection"]["questions"] or reflection["reflection"]["safety"])
+        self.assertEqual(self.call("GET", f"/api/entries/{entry_id}")["reflection"],
+                         reflection["reflection"])
+        fresh = self.call("POST", f"/api/entries/{entry_id}/reflection", {"refresh": True})
+        self.assertIsInstance(fresh["reflection"], dict)
+        self.fails("POST", "/api/entries/999999/reflection", {}, status=404, code="not_found")
+        self.fails("POST", f"/api/entries/{entry_id}/reflection", {"refresh": "yes"})
 
     def test_entry_errors(self):
         """Empty, oversized or wrongly typed entries and unknown ids are 4xx."""

@@ -126,10 +126,17 @@ describe('web app', () => {
 
     const page = await browser.newPage();
     await page.goto(`${server.url}#/insights?range=month`);
-    await page.waitForSelector('#chart-mood svg path');
+    // The mood line (the series' own stroke colour), frequency bars and calendar days.
+    await page.waitForFunction(() => document.querySelector('#chart-mood svg path[stroke="#2f6b66"]'));
     await page.waitForFunction(() => document.querySelectorAll('#chart-frequency svg path').length > 3);
     await page.waitForFunction(() => document.querySelectorAll('#chart-calendar svg path').length > 20);
     assert.match(await page.locator('.insights-summary').textContent(), /entries in this range/);
+    const from = new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
+    const stats = await server.api('GET', `/api/analytics?period=day&from=${from}`);
+    const tagged = Object.entries(stats.totals.counts).filter(([, n]) => n > 0).map(([label]) => label);
+    const axis = await page.locator('#chart-frequency svg text').allTextContents();
+    assert.ok(tagged.length > 0 && tagged.every((label) => axis.includes(label)),
+      `the frequency chart names every tagged feeling (${tagged} in ${axis})`);
     for (const range of ['week', 'quarter', 'year', 'all']) {
       await page.click(`button[data-range="${range}"]`);
       await page.waitForSelector(`button[data-range="${range}"][aria-pressed="true"]`);
