@@ -153,6 +153,12 @@ void run_pull(PullOptions options) {
             "meanwhile.\n",
             options.id.c_str(), e.what());
         return;
+    } catch (const hub::TransferInterrupted& e) {
+        // The network went away mid-download: for --if-online that is the same as no network.
+        if (!options.if_online) throw;
+        std::printf("Not pulling %s now: %s. The journal works offline meanwhile.\n",
+                    options.id.c_str(), e.what());
+        return;
     }
     std::printf("Installed %s (%s, %s) in %s.\n", result.id.c_str(), result.onnx_file.c_str(),
                 human_size(result.size_bytes).c_str(), result.folder.c_str());

@@ -279,12 +279,13 @@ std::string url_origin(std::string_view url) {
     if (scheme_end == std::string_view::npos) return "";
     auto scheme = lower(url.substr(0, scheme_end));
     auto rest = url.substr(scheme_end + 3);
-    auto host_end = rest.find_first_of("/?#");
-    auto authority = lower(rest.substr(0, host_end));
+    auto authority = lower(rest.substr(0, rest.find_first_of("/?#")));
     if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-    bool has_port =
-        authority.find(':', authority.rfind(']') == std::string::npos ? 0 : authority.rfind(']')) !=
-        std::string::npos;
+
+    // A port follows the last ':' unless that colon is inside an IPv6 address "[...]".
+    auto colon = authority.rfind(':');
+    auto bracket = authority.rfind(']');
+    bool has_port = colon != std::string::npos && (bracket == std::string::npos || colon > bracket);
     if (!has_port) authority += scheme == "https" ? ":443" : scheme == "http" ? ":80" : "";
     return scheme + "://" + authority;
 }

@@ -233,6 +233,9 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
             observer.file_finished(remote.path, got);
         }
 
+        // What arrived must be a usable model folder (not, say, a proxy's error pages).
+        check_model_folder(staging);
+
         // Record the origin and checksums, then put the model in place in one step.
         json manifest_files = json::array();
         for (const RemoteFile& remote : files) {

@@ -91,6 +91,9 @@ TEST(UrlOrigin, ComparesSchemeHostAndPort) {
     EXPECT_EQ(url_origin("http://127.0.0.1:8080/x?y"), "http://127.0.0.1:8080");
     EXPECT_EQ(url_origin("http://example.org"), "http://example.org:80");
     EXPECT_NE(url_origin("http://127.0.0.1:8080/"), url_origin("http://127.0.0.1:8081/"));
+    EXPECT_EQ(url_origin("http://[::1]/x"), "http://[::1]:80");
+    EXPECT_EQ(url_origin("http://[::1]:8080/x"), "http://[::1]:8080");
+    EXPECT_EQ(url_origin("http://user@host:1/"), "http://host:1");
     EXPECT_EQ(url_origin("/relative/path"), "");
 }
 
