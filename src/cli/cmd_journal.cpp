@@ -500,6 +500,7 @@ void add_search_commands(CLI::App& app) {
 std::vector<Label> parse_labels(const std::string& text) {
     std::vector<Label> labels;
     for (const auto& item : split_labels(text)) {
+        if (utf8::trim(item).empty()) continue;
         auto colon = item.rfind(':');
         if (colon == std::string::npos) {
             labels.push_back({utf8::trim(item), Valence::Neutral});
@@ -618,6 +619,7 @@ void add_label_commands(CLI::App& app) {
         }
         for (const auto& name : split_labels(edit_opts->remove_labels)) {
             std::string label = utf8::trim(name);
+            if (label.empty()) continue;
             auto before = set.labels.size();
             std::erase_if(set.labels, [&](const Label& l) { return l.label == label; });
             if (before == set.labels.size()) {
