@@ -115,7 +115,7 @@ export function renderInsights(main, params) {
       xAxis: { type: 'category', data: stats.periods.map((p) => p.period), axisLabel: { color: kMuted } },
       yAxis: { type: 'value', min: -1, max: 1, axisLabel: { color: kMuted } },
       series: [{
-        type: 'line', name: 'mood', smooth: true, connectNulls: true, symbolSize: 7,
+        type: 'line', name: 'mood', connectNulls: true, symbolSize: 7,
         data: stats.periods.map((p) => (p.valence == null ? null : Number(p.valence.toFixed(3)))),
         lineStyle: { width: 3, color: '#2f6b66' }, itemStyle: { color: '#2f6b66' },
         markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }], lineStyle: { color: '#b9b2a6' }, label: { show: false } },
@@ -169,8 +169,8 @@ export function renderInsights(main, params) {
       tooltip: { formatter: (p) => `${labels[p.value[0]]} + ${labels[p.value[1]]}: ${p.value[2]} entries` },
       xAxis: { type: 'category', data: labels, axisLabel: { rotate: 45, color: kText } },
       yAxis: { type: 'category', data: labels, axisLabel: { color: kText } },
-      visualMap: { min: 0, max, show: false, inRange: { color: ['#f3e9dc', '#8a4f7d'] } },
-      series: [{ type: 'heatmap', name: 'together', data: cells, label: { show: true, color: '#fff' } }],
+      visualMap: { min: 0, max, show: false, inRange: { color: ['#f4ece3', '#c58fb4'] } },
+      series: [{ type: 'heatmap', name: 'together', data: cells, label: { show: true, color: kText } }],
     }, true);
     cooc.box.querySelector('.chart').dataset.empty = String(!cells.length);
     if (!cells.length) status.append(h('p', { class: 'hint' }, 'No two feelings have been tagged together in this range yet.'));

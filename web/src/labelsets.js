@@ -1,6 +1,6 @@
 // Label sets: see every set, make one active (it tags every entry), create and edit them.
 import { del, get, post, put } from './api.js';
-import { errorBox, h } from './ui.js';
+import { errorBox, h, rememberValences } from './ui.js';
 
 const kValences = ['positive', 'negative', 'neutral'];
 
@@ -12,6 +12,7 @@ export function renderLabelSets(main, params) {
   const load = async () => {
     try {
       const { label_sets: sets } = await get('/api/label-sets');
+      rememberValences(sets.find((s) => s.active)?.labels);
       list.replaceChildren(...sets.map((set) => setCard(set)));
       const wanted = params.get('edit');
       if (wanted) {

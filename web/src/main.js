@@ -7,7 +7,7 @@ import { renderInsights } from './insights.js';
 import { renderEntryPage, renderJournal } from './journal.js';
 import { renderLabelSets } from './labelsets.js';
 import { renderPlayground } from './playground.js';
-import { h } from './ui.js';
+import { h, rememberValences } from './ui.js';
 import { renderWrite } from './write.js';
 
 const main = document.getElementById('main');
@@ -45,6 +45,9 @@ function route() {
   }
   document.title = `${current === 'label-sets' ? 'Label sets' : current[0].toUpperCase() + current.slice(1)} · Empathic`;
 }
+
+// Each feeling's valence colours its tags and highlights in every view.
+get('/api/tags').then((tags) => rememberValences(tags.feelings)).catch(() => {});
 
 window.addEventListener('hashchange', () => {
   route();
