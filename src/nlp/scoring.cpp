@@ -16,79 +16,77 @@ namespace {
 // Fewer premise tokens than this is no room for a meaningful premise.
 constexpr std::size_t kMinPremiseTokens = 8;
 
-// Scores of every premise for every label: scores[premise][label], by the request's mode.
-using ScoreTable = std::vector<std::vector<double>>;
+// One (premise, label) pair to run: premise span and label index.
+struct Pair {
+    Span premise;
+    std::size_t label = 0;
+};
 
-// Runs all (premise, label) pairs in as few batches as possible and turns their logits into
-// per-premise label scores.
-ScoreTable score_premises(const std::string& text, const std::vector<Span>& premises,
-                          const std::vector<std::string>& hypotheses, bool per_label,
-                          const Tokenizer& tokenizer, const PairScorer& scorer,
-                          const ScoringSetup& setup) {
-    const std::size_t num_labels = hypotheses.size();
-    const std::size_t num_pairs = premises.size() * num_labels;
-
-    // Encode every pair; pair p is premise p / num_labels with label p % num_labels.
-    std::vector<Encoding> encodings(num_pairs);
-    for (std::size_t p = 0; p < num_pairs; ++p) {
-        const Span& span = premises[p / num_labels];
-        std::string_view premise(text.data() + span.start, span.end - span.start);
-        encodings[p] = tokenizer.encode_pair(premise, hypotheses[p % num_labels], setup.max_length);
+// Runs `pairs` through the model in as few batches as possible (pairs of similar length
+// batched together, so little padding is run) and returns each pair's logits, in order.
+std::vector<std::vector<double>> run_pairs(const std::string& text, const std::vector<Pair>& pairs,
+                                           const std::vector<std::string>& hypotheses,
+                                           const Tokenizer& tokenizer, const PairScorer& scorer,
+                                           const ScoringSetup& setup) {
+    std::vector<Encoding> encodings(pairs.size());
+    for (std::size_t p = 0; p < pairs.size(); ++p) {
+        std::string_view premise(text.data() + pairs[p].premise.start,
+                                 pairs[p].premise.end - pairs[p].premise.start);
+        encodings[p] = tokenizer.encode_pair(premise, hypotheses[pairs[p].label], setup.max_length);
     }
 
-    // Batch pairs of similar length together so little padding is run.
-    std::vector<std::size_t> order(num_pairs);
+    std::vector<std::size_t> order(pairs.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return encodings[a].ids.size() < encodings[b].ids.size();
     });
     const std::size_t batch_size = std::max<std::size_t>(1, setup.batch_size);
-    std::vector<std::vector<double>> logits(num_pairs);
-    for (std::size_t first = 0; first < num_pairs; first += batch_size) {
-        std::size_t last = std::min(num_pairs, first + batch_size);
+    std::vector<std::vector<double>> logits(pairs.size());
+    for (std::size_t first = 0; first < pairs.size(); first += batch_size) {
+        std::size_t last = std::min(pairs.size(), first + batch_size);
         std::vector<const Encoding*> batch;
         for (std::size_t k = first; k < last; ++k) batch.push_back(&encodings[order[k]]);
         LogitMatrix out = scorer.score(batch);
-        if (out.rows != batch.size() || out.cols != scorer.num_classes()) {
+        if (out.rows != batch.size() || out.cols != scorer.num_classes() ||
+            out.values.size() != out.rows * out.cols) {
             throw Error(ErrorCode::ModelError,
                         "the model returned logits of shape [" + std::to_string(out.rows) + ", " +
                             std::to_string(out.cols) + "] for " + std::to_string(batch.size()) +
-                            " pairs; it is not an NLI "
-                            "classifier with the classes its config.json lists");
+                            " pairs; it is not an NLI classifier with the classes its "
+                            "config.json lists");
         }
         for (std::size_t k = first; k < last; ++k) {
             auto& row = logits[order[k]];
             for (std::size_t c = 0; c < out.cols; ++c) row.push_back(out.at(k - first, c));
         }
     }
-
-    // Logits -> scores, per premise.
-    ScoreTable table(premises.size(), std::vector<double>(num_labels));
-    for (std::size_t i = 0; i < premises.size(); ++i) {
-        const auto* row = &logits[i * num_labels];
-        if (per_label) {
-            for (std::size_t j = 0; j < num_labels; ++j) {
-                table[i][j] = entailment_probability(row[j][*setup.contradiction_index],
-                                                     row[j][setup.entailment_index]);
-            }
-        } else {
-            std::vector<double> entail(num_labels);
-            for (std::size_t j = 0; j < num_labels; ++j) {
-                entail[j] = row[j][setup.entailment_index];
-            }
-            table[i] = softmax(entail);
-        }
-    }
-    return table;
+    return logits;
 }
 
-// Index of the premise with the highest score for `label` (the first one on ties).
-std::size_t best_premise(const ScoreTable& table, std::size_t label) {
+// How strongly one pair's logits say the premise supports the label, for choosing evidence:
+// the entailment probability against contradiction, or the entailment logit without one.
+double support(const std::vector<double>& logits, const ScoringSetup& setup) {
+    double entail = logits[setup.entailment_index];
+    if (!setup.contradiction_index) return entail;
+    return entailment_probability(logits[*setup.contradiction_index], entail);
+}
+
+// Index of the largest value (the first one on ties).
+std::size_t argmax(const std::vector<double>& values) {
     std::size_t best = 0;
-    for (std::size_t i = 1; i < table.size(); ++i) {
-        if (table[i][label] > table[best][label]) best = i;
+    for (std::size_t i = 1; i < values.size(); ++i) {
+        if (values[i] > values[best]) best = i;
     }
     return best;
+}
+
+// The pieces (sentences) that lie inside `chunk`.
+std::vector<Span> pieces_within(const std::vector<Span>& pieces, Span chunk) {
+    std::vector<Span> inside;
+    for (const Span& piece : pieces) {
+        if (piece.start >= chunk.start && piece.end <= chunk.end) inside.push_back(piece);
+    }
+    return inside;
 }
 
 }  // namespace
@@ -155,31 +153,84 @@ Classification ZeroShotScorer::classify(const ClassifyRequest& request) const {
         budget = setup_.max_length - taken;
     }
 
-    // Premises: the chunks that carry the scores, then (optionally) the sentences that carry
-    // the evidence.
+    // Chunks carry the scores. When the text is one chunk, its sentences are already known
+    // to be the evidence candidates, so their pairs join the same runs.
     ChunkPlan plan = plan_chunks(request.text, tokenizer_, budget);
     if (plan.chunks.empty()) plan.chunks.push_back({0, request.text.size()});
-    std::vector<Span> premises = plan.chunks;
-    bool sentence_evidence = setup_.sentence_evidence && plan.pieces.size() >= 2 &&
-                             plan.pieces.size() <= setup_.max_evidence_sentences;
-    if (sentence_evidence) premises.insert(premises.end(), plan.pieces.begin(), plan.pieces.end());
-    ScoreTable table =
-        score_premises(request.text, premises, hypotheses, per_label, tokenizer_, scorer_, setup_);
     const std::size_t num_chunks = plan.chunks.size();
+    std::vector<Pair> pairs;
+    for (const Span& chunk : plan.chunks) {
+        for (std::size_t j = 0; j < num_labels; ++j) pairs.push_back({chunk, j});
+    }
+    std::vector<Span> one_chunk_sentences;
+    if (setup_.sentence_evidence && num_chunks == 1 && plan.pieces.size() >= 2) {
+        one_chunk_sentences = plan.pieces;
+        for (const Span& piece : one_chunk_sentences) {
+            for (std::size_t j = 0; j < num_labels; ++j) pairs.push_back({piece, j});
+        }
+    }
+    auto logits = run_pairs(request.text, pairs, hypotheses, tokenizer_, scorer_, setup_);
+    std::size_t pairs_run = pairs.size();
 
-    // Aggregate over chunks: max per label (multi-label), mean distribution (single-label).
-    std::vector<double> scores(num_labels, 0.0);
-    for (std::size_t j = 0; j < num_labels; ++j) {
-        for (std::size_t i = 0; i < num_chunks; ++i) {
-            scores[j] = per_label ? std::max(scores[j], table[i][j])
-                                  : scores[j] + table[i][j] / static_cast<double>(num_chunks);
+    // Per-chunk scores by the mode: table[chunk][label].
+    std::vector<std::vector<double>> table(num_chunks, std::vector<double>(num_labels));
+    for (std::size_t i = 0; i < num_chunks; ++i) {
+        const auto* row = &logits[i * num_labels];
+        if (per_label) {
+            for (std::size_t j = 0; j < num_labels; ++j) table[i][j] = support(row[j], setup_);
+        } else {
+            std::vector<double> entail(num_labels);
+            for (std::size_t j = 0; j < num_labels; ++j) {
+                entail[j] = row[j][setup_.entailment_index];
+            }
+            table[i] = softmax(entail);
         }
     }
 
-    // Evidence per label: the best sentence when sentences were scored, else the best chunk.
-    ScoreTable evidence_table(table.begin() + (sentence_evidence ? num_chunks : 0),
-                              sentence_evidence ? table.end() : table.begin() + num_chunks);
-    const std::vector<Span>& evidence_spans = sentence_evidence ? plan.pieces : plan.chunks;
+    // Aggregate over chunks: max per label (multi-label), mean distribution (single-label).
+    std::vector<double> scores(num_labels, 0.0);
+    std::vector<Span> evidence(num_labels);
+    for (std::size_t j = 0; j < num_labels; ++j) {
+        std::vector<double> column(num_chunks);
+        for (std::size_t i = 0; i < num_chunks; ++i) {
+            column[i] = table[i][j];
+            scores[j] = per_label ? std::max(scores[j], column[i])
+                                  : scores[j] + column[i] / static_cast<double>(num_chunks);
+        }
+        evidence[j] = plan.chunks[argmax(column)];
+    }
+
+    // Evidence: the best sentence of each label's best chunk.
+    if (!one_chunk_sentences.empty()) {
+        std::size_t first = num_chunks * num_labels;
+        for (std::size_t j = 0; j < num_labels; ++j) {
+            std::vector<double> column;
+            for (std::size_t k = 0; k < one_chunk_sentences.size(); ++k) {
+                column.push_back(support(logits[first + k * num_labels + j], setup_));
+            }
+            evidence[j] = one_chunk_sentences[argmax(column)];
+        }
+    } else if (setup_.sentence_evidence && num_chunks > 1) {
+        std::vector<Pair> sentence_pairs;
+        std::vector<std::vector<std::size_t>> of_label(num_labels);  // indices into the pairs
+        for (std::size_t j = 0; j < num_labels; ++j) {
+            auto inside = pieces_within(plan.pieces, evidence[j]);
+            if (inside.size() < 2) continue;
+            for (const Span& piece : inside) {
+                of_label[j].push_back(sentence_pairs.size());
+                sentence_pairs.push_back({piece, j});
+            }
+        }
+        auto sentence_logits =
+            run_pairs(request.text, sentence_pairs, hypotheses, tokenizer_, scorer_, setup_);
+        pairs_run += sentence_pairs.size();
+        for (std::size_t j = 0; j < num_labels; ++j) {
+            if (of_label[j].empty()) continue;
+            std::vector<double> column;
+            for (std::size_t p : of_label[j]) column.push_back(support(sentence_logits[p], setup_));
+            evidence[j] = sentence_pairs[of_label[j][argmax(column)]].premise;
+        }
+    }
 
     // Sort labels by score, descending; ties keep the input order.
     std::vector<std::size_t> order(num_labels);
@@ -194,15 +245,13 @@ Classification ZeroShotScorer::classify(const ClassifyRequest& request) const {
     for (std::size_t j : order) {
         result.labels.push_back(request.labels[j]);
         result.scores.push_back(scores[j]);
-        result.evidence.push_back(evidence_spans[best_premise(evidence_table, j)]);
+        result.evidence.push_back(evidence[j]);
     }
 
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
                   .count();
-    EMP_LOG_DEBUG("nli",
-                  "scored {} labels: {} chunk(s), {} evidence sentence(s), {} pairs, {:.1f} ms",
-                  num_labels, num_chunks, sentence_evidence ? plan.pieces.size() : 0,
-                  premises.size() * num_labels, ms);
+    EMP_LOG_DEBUG("nli", "scored {} labels: {} chunk(s), {} sentence(s), {} pairs, {:.1f} ms",
+                  num_labels, num_chunks, plan.pieces.size(), pairs_run, ms);
     return result;
 }
 

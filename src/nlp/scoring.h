@@ -13,12 +13,16 @@
 // multi-label mode (one passage that shows the feeling is enough), and the mean of the chunks'
 // distributions in single-label mode (which keeps the sum at 1).
 //
-// Evidence: for each label, the span of the text that supports it best. When the text has
-// between 2 and ScoringSetup::max_evidence_sentences sentences (and sentence evidence is on),
-// every sentence is also scored as a premise of its own and the evidence is the sentence with
-// the highest score for the label; the reported scores stay those of the whole text (or of the
-// chunks). Otherwise the evidence is the best chunk, which for a short text is the whole text.
-// Sentence evidence roughly doubles the work per entry; turn it off where only scores matter.
+// Evidence: for each label, the span of the text that supports it best. First the best chunk
+// (the one with the label's highest score; for a short text, the whole text). Then, when
+// sentence evidence is on and that chunk has two or more sentences, each of its sentences is
+// scored against the label as a premise of its own, and the evidence is the sentence with the
+// highest entailment probability (entailment against contradiction, or the entailment logit
+// for a model without a contradiction class, in either mode: whether a
+// sentence supports a label does not depend on the other labels). Reported scores stay those
+// of the whole text or of the chunks. Sentence evidence adds one pair per sentence of the best
+// chunk per label, roughly doubling the work for a short entry; turn it off where only scores
+// matter. A short entry's chunk and sentence pairs go to the model together.
 #pragma once
 
 #include <cstddef>
@@ -43,8 +47,6 @@ struct ScoringSetup {
     std::size_t batch_size = 32;
     /// Score sentences separately to point each tag at its sentence (see above).
     bool sentence_evidence = true;
-    /// Above this many sentences the evidence is the best chunk instead.
-    std::size_t max_evidence_sentences = 32;
 };
 
 /// Softmax of `logits` in double precision (max subtracted first).

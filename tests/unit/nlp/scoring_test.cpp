@@ -251,6 +251,39 @@ TEST(Scoring, ShortTextEvidenceIsTheBestSentence) {
     EXPECT_EQ(evidence_of(result, "joy"), "But the kids made me happy!");
     EXPECT_EQ(evidence_of(result, "grief"), "My old cat died.");
     EXPECT_EQ(result.evidence[0].start, text.find("But"));
+    EXPECT_EQ(model.batch_sizes, (std::vector<std::size_t>{6}));  // text + 2 sentences, 2 labels
+
+    // Single-label mode picks the same sentences: support for a label is its own entailment.
+    auto single = zero_shot.classify(request(text, {"joy", "grief"}, false));
+    EXPECT_EQ(evidence_of(single, "joy"), "But the kids made me happy!");
+    EXPECT_EQ(evidence_of(single, "grief"), "My old cat died.");
+}
+
+// In a long text each label's evidence is the best sentence of its best chunk; only that
+// chunk's sentences are scored again, and only against that label.
+TEST(Scoring, LongTextEvidenceIsTheBestSentenceOfTheBestChunk) {
+    FakeTokenizer tokenizer;
+    auto logits = [](const std::vector<std::string>& premise,
+                     const std::vector<std::string>& hypothesis) {
+        bool happy = std::find(premise.begin(), premise.end(), "happy.") != premise.end();
+        if (hypothesis.back() == "joy") return std::vector<float>{0.f, happy ? 3.f : -3.f, 0.f};
+        return std::vector<float>{0.f, -0.5f, 0.f};
+    };
+    FakeScorer model(tokenizer, 3, logits);
+    ScoringSetup setup = unusual_setup();
+    setup.max_length = 16;  // 12 tokens for the text: chunks of three sentences
+    ZeroShotScorer zero_shot(tokenizer, model, setup);
+    std::string text =
+        "The bus was late again. Rain kept falling. Then I saw her. I was happy. The day "
+        "ended. We went home.";
+
+    auto result = zero_shot.classify(request(text, {"grief", "joy"}));
+
+    EXPECT_NEAR(score_of(result, "joy"), sigmoid(3.0), 1e-12);
+    EXPECT_EQ(evidence_of(result, "joy"), "I was happy.");
+    EXPECT_EQ(evidence_of(result, "grief"), "The bus was late again.");  // ties: the first
+    // 2 chunks x 2 labels, then 3 sentences of each label's best chunk.
+    EXPECT_EQ(model.batch_sizes, (std::vector<std::size_t>{4, 6}));
 }
 
 // With sentence evidence off (or a one-sentence text) the evidence is the whole text.
