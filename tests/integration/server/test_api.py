@@ -274,6 +274,57 @@ class Classification(ApiTest):
         self.assertIsInstance(self.call("GET", "/api/models")["models"], list)
 
 
+class InstalledModel(ApiTest):
+    """The Hugging Face-shaped endpoint on a real NLI model: the tiny random-weight BERT that
+    tests/fixtures/generate makes, installed into the server's home as test/tiny-bert."""
+
+    @classmethod
+    def setUpClass(cls):
+        source = os.path.join(FIXTURES or "", "models", "bert")
+        if not os.path.isfile(os.path.join(source, "config.json")):
+            raise unittest.SkipTest("fixture models not generated (run tests/fixtures/generate)")
+        models = os.path.join(SERVER.home, "models", "test")
+        shutil.copytree(source, os.path.join(models, "tiny-bert"), dirs_exist_ok=True)
+        broken = os.path.join(FIXTURES, "models", "broken", "no_entailment")
+        if os.path.isdir(broken):
+            shutil.copytree(broken, os.path.join(models, "no-entailment"), dirs_exist_ok=True)
+
+    TEXT = "I passed the exam and I can hardly believe it."
+
+    def test_hf_shape_on_nli_model(self):
+        """POST /models/test/tiny-bert answers exactly the pipeline's fields, for one input and a list."""
+        labels = ["relieved", "proud", "anxious"]
+        answer = self.call("POST", "/models/test/tiny-bert", {
+            "inputs": self.TEXT, "parameters": {"candidate_labels": labels}})
+        Classification.check_hf_answer(self, answer, self.TEXT, labels)
+        self.assertTrue(math.isclose(sum(answer["scores"]), 1.0, abs_tol=1e-6),
+                        "single-label scores are a distribution, as in the pipeline")
+
+        multi = self.call("POST", "/models/test/tiny-bert", {
+            "inputs": [self.TEXT, "Rain all day."],
+            "parameters": {"candidate_labels": ",".join(labels), "multi_label": True,
+                           "hypothesis_template": "The writer feels {}."}})
+        self.assertEqual(len(multi), 2)
+        Classification.check_hf_answer(self, multi[1], "Rain all day.", labels)
+
+    def test_classify_with_nli_model(self):
+        """The playground names the model and engine that scored."""
+        data = self.call("POST", "/api/classify", {"text": self.TEXT, "labels": ["proud"],
+                                                   "model": "test/tiny-bert"})
+        self.assertEqual(data["engine"], "nli")
+        ids = [m["id"] for m in self.call("GET", "/api/models")["models"]]
+        self.assertIn("test/tiny-bert", ids)
+
+    def test_unusable_model(self):
+        """A model without an entailment label is refused clearly (422 model_error), not guessed."""
+        if not os.path.isdir(os.path.join(SERVER.home, "models", "test", "no-entailment")):
+            self.skipTest("no broken fixture")
+        msg = self.fails("POST", "/models/test/no-entailment",
+                         {"inputs": "hi", "parameters": {"candidate_labels": ["a"]}},
+                         status=422, code="model_error")
+        self.assertIn("entail", msg.lower())
+
+
 class Entries(ApiTest):
     def test_entry_lifecycle(self):
         """Create (201, pending at once), tag in the background, read, edit, delete, restore."""
@@ -510,14 +561,15 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--fixtures", default="")
     args, rest = parser.parse_known_args()
-    BINARY, FIXTURES = os.path.abspath(args.binary), args.fixtures
+    BINARY = os.path.abspath(args.binary)
+    FIXTURES = args.fixtures or os.environ.get("EMPATHIC_FIXTURES", "")
     SERVER = Server()
     try:
         # Logging runs last, after the other tests have written entries.
         loader = unittest.TestLoader()
         suite = unittest.TestSuite()
         module = sys.modules[__name__]
-        for cls in (ServerBasics, Classification, Entries, SearchAndAnalytics, LabelSets,
+        for cls in (ServerBasics, Classification, InstalledModel, Entries, SearchAndAnalytics, LabelSets,
                     ServeCommand, Logging):
             suite.addTests(loader.loadTestsFromTestCase(cls))
         result = unittest.TextTestRunner(verbosity=2).run(suite)
