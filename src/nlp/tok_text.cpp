@@ -378,12 +378,14 @@ class StripNormalizer : public Normalizer {
     bool right_;
 };
 
+/// Removes every combining mark (category M); unlike BertNormalizer's strip_accents it does not
+/// decompose first, so files put NFD or NFKD before it.
 class StripAccentsNormalizer : public Normalizer {
   public:
     std::string normalize(std::string text) const override {
         std::string out;
         for (char32_t cp : decode(text)) {
-            if (!is_nonspacing_mark(cp)) append_utf8(out, cp);
+            if (!is_mark(cp)) append_utf8(out, cp);
         }
         return out;
     }
