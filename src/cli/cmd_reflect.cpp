@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/utf8.h"
 #include "journal/journal.h"
 #include "reflect/journal_reflector.h"
 #include "reflect/reflect.h"
@@ -113,7 +114,16 @@ void run_settings(const SettingsChange& change) {
         changed = true;
     }
     if (!change.only.empty()) {
-        reflections["feelings"] = split_labels(change.only);
+        json feelings = json::array();
+        for (const auto& label : split_labels(change.only)) {
+            std::string trimmed = utf8::trim(label);
+            if (!trimmed.empty()) feelings.push_back(trimmed);
+        }
+        if (feelings.empty()) {
+            throw Error(ErrorCode::InvalidInput,
+                        "--only needs at least one feeling, such as --only \"anxious, sad\"");
+        }
+        reflections["feelings"] = feelings;
         changed = true;
     }
     if (change.all) {
