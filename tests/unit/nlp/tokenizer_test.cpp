@@ -398,6 +398,46 @@ TEST(TokenizerStages, UnigramWithSequenceAndByteFallback) {
     EXPECT_EQ(never->tokenize("ab"), (Ids{5}));
 }
 
+// The splitting pre-tokenizers (which transformers.js implements differently, so they are
+// specified here): Punctuation, Digits, Split and Whitespace with their delimiter behaviours.
+TEST(TokenizerStages, SplittingPreTokenizers) {
+    ScratchDir dir;
+    nlohmann::json vocab = {{"[UNK]", 0}, {"a", 1},  {"b", 2},  {"1", 3}, {"2", 4},  {"12", 5},
+                            {"!", 6},     {"!!", 7}, {"a!", 8}, {"-", 9}, {"ab", 11}};
+    auto with = [&](nlohmann::json pre_tokenizer) {
+        nlohmann::json j = {
+            {"added_tokens", {{{"id", 0}, {"content", "[UNK]"}, {"special", true}}}},
+            {"normalizer", nullptr},
+            {"pre_tokenizer", pre_tokenizer},
+            {"post_processor", nullptr},
+            {"model", {{"type", "WordPiece"}, {"unk_token", "[UNK]"}, {"vocab", vocab}}}};
+        return Tokenizer::load(dir.write_json("tokenizer.json", j));
+    };
+    auto punctuation = [](const char* behavior) {
+        return nlohmann::json{{"type", "Punctuation"}, {"behavior", behavior}};
+    };
+    auto split = [](const char* behavior) {
+        return nlohmann::json{
+            {"type", "Split"}, {"pattern", {{"String", "-"}}}, {"behavior", behavior}};
+    };
+
+    EXPECT_EQ(with(punctuation("Isolated"))->tokenize("ab!!"), (Ids{11, 6, 6}));
+    EXPECT_EQ(with(punctuation("Contiguous"))->tokenize("ab!!"), (Ids{11, 7}));
+    EXPECT_EQ(with(punctuation("MergedWithPrevious"))->tokenize("a!b"), (Ids{8, 2}));
+    EXPECT_EQ(with({{"type", "Digits"}, {"individual_digits", true}})->tokenize("a12"),
+              (Ids{1, 3, 4}));
+    EXPECT_EQ(with({{"type", "Digits"}, {"individual_digits", false}})->tokenize("a12"),
+              (Ids{1, 5}));
+    EXPECT_EQ(with(split("Removed"))->tokenize("a-b"), (Ids{1, 2}));
+    EXPECT_EQ(with(split("Isolated"))->tokenize("a-b"), (Ids{1, 9, 2}));
+    EXPECT_EQ(with(split("MergedWithNext"))->tokenize("a-b"), (Ids{1, 0}));  // "-b" unknown
+    EXPECT_EQ(with({{"type", "Whitespace"}})->tokenize("ab! a"), (Ids{11, 6, 1}));
+    EXPECT_EQ(with({{"type", "WhitespaceSplit"}})->tokenize(" a\tb\u00a0ab "), (Ids{1, 2, 11}));
+    EXPECT_EQ(with({{"type", "Split"}, {"pattern", {{"Regex", "\\s+"}}}, {"behavior", "Removed"}})
+                  ->tokenize("a \t b"),
+              (Ids{1, 2}));
+}
+
 // One tokenizer shared by threads gives every thread the same answers (the BPE cache is safe).
 TEST(TokenizerStages, SharedBetweenThreads) {
     auto t = load_family("roberta");
