@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "journal/journal_impl.h"
@@ -60,39 +61,42 @@ const char* part_of_day(int hour) {
     return "night";
 }
 
-// One entry with its scores in the analysed set.
+// One entry with its scores in the analysed set, by label position (-1: not scored).
 struct Row {
     std::string local;
-    std::map<std::string, double> scores;
+    std::vector<double> scores;
     bool tagged = false;
 };
 
 struct Accumulator {
     std::int64_t entries = 0;
     std::int64_t scored = 0;
-    std::map<std::string, std::int64_t> counts;
-    std::map<std::string, double> sums;
+    std::vector<std::int64_t> counts;
+    std::vector<double> sums;
     double valence_sum = 0;
 
     void add(const Row& row, const LabelSet& set, double valence) {
         ++entries;
         if (!row.tagged) return;
+        if (counts.empty()) {
+            counts.assign(set.labels.size(), 0);
+            sums.assign(set.labels.size(), 0.0);
+        }
         ++scored;
         valence_sum += valence;
-        for (const auto& [label, score] : row.scores) {
-            sums[label] += score;
-            if (score >= set.threshold) ++counts[label];
+        for (std::size_t i = 0; i < row.scores.size(); ++i) {
+            if (row.scores[i] < 0) continue;
+            sums[i] += row.scores[i];
+            if (row.scores[i] >= set.threshold) ++counts[i];
         }
     }
 
     nlohmann::json json(const LabelSet& set) const {
         nlohmann::json counts_json = nlohmann::json::object();
         nlohmann::json means_json = nlohmann::json::object();
-        for (const auto& label : set.labels) {
-            auto c = counts.find(label.label);
-            counts_json[label.label] = c == counts.end() ? 0 : c->second;
-            auto s = sums.find(label.label);
-            means_json[label.label] = scored == 0 || s == sums.end() ? 0.0 : s->second / scored;
+        for (std::size_t i = 0; i < set.labels.size(); ++i) {
+            counts_json[set.labels[i].label] = counts.empty() ? 0 : counts[i];
+            means_json[set.labels[i].label] = scored == 0 ? 0.0 : sums[i] / scored;
         }
         return {{"entries", entries},
                 {"scored", scored},
@@ -102,10 +106,6 @@ struct Accumulator {
                  scored == 0 ? nlohmann::json(nullptr) : nlohmann::json(valence_sum / scored)}};
     }
 };
-
-}  // namespace
-
-namespace {
 
 // Loads the entries in range with their scores in `set` (ordered by local time).
 std::vector<Row> load_rows(sql::Database& db, const LabelSet& set,
@@ -125,32 +125,32 @@ std::vector<Row> load_rows(sql::Database& db, const LabelSet& set,
     if (until) {
         stmt.bind(index++, Timestamp::parse(*until, "the end date").local().substr(0, 10) + "T99");
     }
-    std::set<std::string> labels;
-    for (const auto& l : set.labels) labels.insert(l.label);
+    std::unordered_map<std::string_view, std::size_t> positions;
+    for (std::size_t i = 0; i < set.labels.size(); ++i) positions[set.labels[i].label] = i;
     std::vector<Row> rows;
     std::int64_t last = -1;
     while (stmt.step()) {
         std::int64_t id = stmt.int64(0);
         if (id != last) {
-            rows.push_back({stmt.text(1), {}, false});
+            rows.push_back({stmt.text(1), std::vector<double>(set.labels.size(), -1.0), false});
             last = id;
         }
-        if (!stmt.is_null(2) && labels.count(stmt.text(2))) {
-            rows.back().scores[stmt.text(2)] = stmt.real(3);
-            rows.back().tagged = true;
-        }
+        if (stmt.is_null(2)) continue;
+        auto it = positions.find(stmt.view(2));
+        if (it == positions.end()) continue;
+        rows.back().scores[it->second] = stmt.real(3);
+        rows.back().tagged = true;
     }
     return rows;
 }
 
-double valence_of(const Row& row, const std::map<std::string, Valence>& valences) {
+double valence_of(const Row& row, const LabelSet& set) {
     double positive = 0;
     double negative = 0;
-    for (const auto& [label, score] : row.scores) {
-        auto v = valences.find(label);
-        if (v == valences.end()) continue;
-        if (v->second == Valence::Positive) positive += score;
-        if (v->second == Valence::Negative) negative += score;
+    for (std::size_t i = 0; i < row.scores.size(); ++i) {
+        if (row.scores[i] < 0) continue;
+        if (set.labels[i].valence == Valence::Positive) positive += row.scores[i];
+        if (set.labels[i].valence == Valence::Negative) negative += row.scores[i];
     }
     return positive + negative > 0 ? (positive - negative) / (positive + negative) : 0.0;
 }
@@ -166,8 +166,6 @@ nlohmann::json Journal::stats(const StatsQuery& query) const {
     LabelSet set =
         impl_->load_label_set(query.label_set.empty() ? impl_->active_set_name() : query.label_set);
     std::vector<Row> rows = load_rows(impl_->db, set, query.from, query.until);
-    std::map<std::string, Valence> valences;
-    for (const auto& l : set.labels) valences[l.label] = l.valence;
 
     // One pass: periods, totals, weekdays, parts of the day, co-occurrence, days written.
     std::map<std::string, Accumulator> periods;
@@ -177,7 +175,7 @@ nlohmann::json Journal::stats(const StatsQuery& query) const {
     std::map<std::pair<std::string, std::string>, std::int64_t> pairs;
     std::set<std::int64_t> days;
     for (const auto& row : rows) {
-        double valence = valence_of(row, valences);
+        double valence = valence_of(row, set);
         periods[period_key(row.local, query.period)].add(row, set, valence);
         totals.add(row, set, valence);
         std::int64_t day = day_number(row.local);
@@ -185,9 +183,12 @@ nlohmann::json Journal::stats(const StatsQuery& query) const {
         weekdays[weekday_of_day(day)].add(row, set, valence);
         parts[part_of_day(std::stoi(row.local.substr(11, 2)))].add(row, set, valence);
         std::vector<std::string> tags;
-        for (const auto& [label, score] : row.scores) {
-            if (score >= set.threshold) tags.push_back(label);
+        for (std::size_t i = 0; i < row.scores.size(); ++i) {
+            if (row.scores[i] >= 0 && row.scores[i] >= set.threshold) {
+                tags.push_back(set.labels[i].label);
+            }
         }
+        std::sort(tags.begin(), tags.end());
         for (std::size_t i = 0; i < tags.size(); ++i) {
             for (std::size_t j = i + 1; j < tags.size(); ++j) ++pairs[{tags[i], tags[j]}];
         }

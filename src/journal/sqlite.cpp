@@ -157,6 +157,12 @@ std::string Statement::text(int column) const {
     return std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
+std::string_view Statement::view(int column) const {
+    auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (!data) return {};
+    return {data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
 bool Statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

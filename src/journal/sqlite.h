@@ -68,6 +68,8 @@ class Statement {
     std::int64_t int64(int column) const;
     double real(int column) const;
     std::string text(int column) const;
+    /// The text of a column without copying; valid until the next step() or reset().
+    std::string_view view(int column) const;
     bool is_null(int column) const;
 
   private:
