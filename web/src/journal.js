@@ -1,8 +1,8 @@
 // Journal: every entry, newest first, with full-text search, feeling / own-tag / date filters
 // and the journal's sorts. The filters live in the URL hash, so a search can be bookmarked.
-import { del, get, post, query } from './api.js';
+import { del, get, patch, post, query } from './api.js';
 import { showEntry } from './entry-view.js';
-import { debounce, formatDate, h, rememberValences, showError, tagChips } from './ui.js';
+import { debounce, errorBox, formatDate, h, rememberValences, showError, tagChips } from './ui.js';
 
 const kSorts = [
   ['date:desc', 'Newest first'],
@@ -121,7 +121,36 @@ export function renderEntryPage(main, id) {
     h('p', {}, h('a', { href: '#/journal', class: 'back' }, '← Journal')), holder, status));
   let stop = () => {};
 
+  // Editing replaces the entry view with a form; a changed text is tagged again.
+  const edit = (entry) => {
+    stop();
+    const title = h('input', { id: 'edit-title', type: 'text', value: entry.title || '' });
+    const body = h('textarea', { id: 'edit-body', rows: 10 });
+    body.value = entry.body;
+    const message = h('div', { class: 'form-message' });
+    const form = h('form', { class: 'write-form entry', 'aria-label': 'Edit entry' },
+      h('label', { for: 'edit-title' }, 'Title'), title,
+      h('label', { for: 'edit-body' }, 'Entry'), body,
+      h('div', { class: 'write-actions' },
+        h('button', { type: 'submit', class: 'primary' }, 'Save changes'),
+        h('button', { type: 'button', onclick: () => { stop = showEntry(holder, entry, { actions }); } }, 'Cancel')),
+      message);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const saved = await patch(`/api/entries/${id}`, { title: title.value, body: body.value });
+        stop = showEntry(holder, saved, { actions });
+        status.textContent = 'Changes saved.';
+      } catch (err) {
+        message.replaceChildren(errorBox(err));
+      }
+    });
+    holder.replaceChildren(form);
+    body.focus();
+  };
+
   const actions = (entry) => h('div', { class: 'entry-actions' },
+    entry.deleted ? null : h('button', { type: 'button', onclick: () => edit(entry) }, 'Edit'),
     entry.deleted
       ? h('button', { type: 'button', onclick: async () => {
         try { stop(); stop = showEntry(holder, await post(`/api/entries/${id}/restore`), { actions }); status.textContent = 'Entry restored.'; } catch (err) { showError(status, err); }

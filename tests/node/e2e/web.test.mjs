@@ -112,6 +112,15 @@ describe('web app', () => {
     await page.waitForSelector('.view-entry .entry');
     assert.match(await page.locator('.view-entry .entry-body').textContent(), /river walk at dawn/);
     await screenshot(page, 'e2e-entry');
+
+    // Edit the entry: an empty text is refused with a visible message; a new one is saved.
+    await page.click('.entry-actions >> text=Edit');
+    await page.fill('#edit-body', '   ');
+    await page.click('text=Save changes');
+    await page.waitForSelector('.view-entry .error');
+    await page.fill('#edit-body', 'Another river walk at dawn, hopeful and calm.');
+    await page.click('text=Save changes');
+    await page.waitForFunction(() => /hopeful and calm/.test(document.querySelector('.view-entry .entry-body')?.textContent));
     await page.close();
   });
 
