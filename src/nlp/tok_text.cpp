@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <optional>
 
 #include "nlp/tok_unicode.h"

@@ -244,7 +244,6 @@ class HfTokenizer : public Tokenizer {
 
     std::vector<int64_t> tokenize(std::string_view text) const override {
         std::vector<int64_t> ids;
-        std::size_t pos = 0;
         bool first = true;
         std::string_view rest = text;
         // Cut at non-special added tokens; each stretch between them is a section.
@@ -258,7 +257,6 @@ class HfTokenizer : public Tokenizer {
             ids.push_back(token->id);
             rest = rest.substr(at + token->content.size());
             if (token->rstrip) rest = lstrip(rest);
-            pos += at;
         }
         return ids;
     }

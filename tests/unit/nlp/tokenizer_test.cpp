@@ -337,6 +337,20 @@ TEST(TokenizerStages, PrecompiledWorksPerGrapheme) {
               t->tokenize("\u00e1\u0302\u0303\u0304\u0305"));
 }
 
+// Added tokens that are not special are found in text (with lstrip/rstrip eating the spaces
+// beside them); special ones never are.
+TEST(TokenizerStages, NonSpecialAddedTokensSplitText) {
+    ScratchDir dir;
+    auto j = small_wordpiece();
+    j["added_tokens"].push_back(
+        {{"id", 9}, {"content", "<3"}, {"special", false}, {"lstrip", true}, {"rstrip", true}});
+    auto t = Tokenizer::load(dir.write_json("tokenizer.json", j));
+    EXPECT_EQ(t->tokenize("hug <3 i"), (Ids{4, 9, 6}));
+    EXPECT_EQ(t->tokenize("<3<3"), (Ids{9, 9}));
+    EXPECT_EQ(t->tokenize("i [SEP] i"), (Ids{6, 1, 1, 1, 6}));  // "[", "sep", "]" are unknown
+    EXPECT_EQ(t->vocab_size(), 10u);
+}
+
 // A word longer than max_input_chars_per_word, or with no matching pieces, is one [UNK].
 TEST(TokenizerStages, WordPieceUnknowns) {
     ScratchDir dir;
