@@ -16,7 +16,6 @@
 // (so the list stays honest).
 //
 // Usage: node tokenizer_parity.mjs --dump BIN --fixtures DIR --strings FILE
-import { AutoTokenizer, env } from '@huggingface/transformers';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +25,16 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, v, i, all) => (i % 2 === 0 ? [...acc, [v.replace(/^--/, ''), all[i + 1]]] : acc), []),
 );
 const FAMILIES = ['bert', 'roberta', 'xlmr'];
+
+let transformers;
+try {
+  transformers = await import('@huggingface/transformers');
+} catch (error) {
+  console.error(`transformers.js is not installed in tests/node (${error.message}): ` +
+    'run `scripts/bootstrap --test`');
+  process.exit(1);
+}
+const { AutoTokenizer, env } = transformers;
 
 // Variants of the three folders with other normalizers, pre-tokenizers and post-processors
 // (the shapes of DeBERTa-v3, ModernBERT and sequence-normalized BERT files), each checked like
