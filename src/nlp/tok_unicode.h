@@ -1,6 +1,11 @@
 // Unicode helpers for the tokenizers: code point iteration, general categories, the
 // whitespace and punctuation classes of the Hugging Face tokenizers, normalization forms and
 // full lower-casing. All category data comes from utf8proc.
+//
+// Known shortcoming: the reference (Rust tokenizers) classifies characters with category tables
+// from an older Unicode release, so a character assigned since then (new punctuation, a newly
+// encoded script) may be split or cleaned differently there; transformers.js and these helpers
+// use current tables. Everyday text is not affected.
 #pragma once
 
 #include <cstdint>
