@@ -198,6 +198,12 @@ void run_list(bool as_json) {
     if (models.empty()) {
         std::printf("No model installed: `empathic model pull` downloads a recommended one.\n");
     }
+    for (const auto& partial : hub::list_partial_downloads()) {
+        std::printf(
+            "  (interrupted download of %s, %s so far: `empathic model pull %s` "
+            "resumes it)\n",
+            partial.id.c_str(), human_size(partial.bytes).c_str(), partial.id.c_str());
+    }
 }
 
 void run_info(const std::string& id, bool check) {

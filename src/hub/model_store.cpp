@@ -206,6 +206,21 @@ std::vector<InstalledModel> list_installed_models() {
     return models;
 }
 
+std::vector<PartialDownload> list_partial_downloads() {
+    std::vector<PartialDownload> partials;
+    std::error_code ec;
+    for (const auto& item : fs::directory_iterator(staging_root(), ec)) {
+        // A pull's staging folder carries a record naming the model (see pull.h).
+        json record = read_json_or_null(item.path() / kPullRecordName);
+        if (!item.is_directory() || !record.is_object() || !record.contains("id")) continue;
+        auto bytes = folder_size(item.path());
+        if (bytes > 0) partials.push_back({record.value("id", ""), bytes});
+    }
+    std::sort(partials.begin(), partials.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    return partials;
+}
+
 InstalledModel describe_installed_model(const std::string& id) {
     auto folder = installed_folder(id);
     std::error_code ec;

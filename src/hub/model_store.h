@@ -26,6 +26,8 @@ namespace empathic::hub {
 
 /// Name of the record Empathic keeps in each installed model folder.
 inline constexpr const char* kManifestName = ".empathic-model.json";
+/// Name of the record a pull keeps in its staging folder (see pull.h).
+inline constexpr const char* kPullRecordName = ".pull.json";
 
 /// What `model list` and `model info` show about an installed model.
 struct InstalledModel {
@@ -55,6 +57,15 @@ std::filesystem::path installed_folder(const std::string& id);
 /// label2id), tokenizer.json, and onnx/model.onnx or onnx/model_quantized.onnx. Throws
 /// Error(ModelError) naming the first missing or broken file and what to do.
 void check_model_folder(const std::filesystem::path& folder);
+
+/// An interrupted pull waiting in the staging area to be resumed.
+struct PartialDownload {
+    std::string id;
+    std::uint64_t bytes = 0;  // downloaded so far
+};
+
+/// Interrupted pulls, sorted by id (`empathic model pull ID` resumes each).
+std::vector<PartialDownload> list_partial_downloads();
 
 /// Installed models, sorted by id.
 std::vector<InstalledModel> list_installed_models();

@@ -20,8 +20,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 namespace {
 
-constexpr const char* kStagingRecord = ".pull.json";
-
 /// Holds the pull lock of one model for the lifetime of the object.
 class PullLock {
   public:
@@ -82,7 +80,7 @@ bool holds_downloads(const fs::path& staging) {
     for (auto it = fs::recursive_directory_iterator(staging, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         std::error_code size_ec;
-        if (it->is_regular_file(size_ec) && it->path().filename() != kStagingRecord &&
+        if (it->is_regular_file(size_ec) && it->path().filename() != kPullRecordName &&
             it->file_size(size_ec) > 0) {
             return true;
         }
@@ -138,7 +136,7 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
         result.commit = config->commit;
 
         fs::create_directories(staging);
-        json record = read_record(staging / kStagingRecord);
+        json record = read_record(staging / kPullRecordName);
         if (record.value("commit", "") != pinned) {
             // Partial files of another snapshot cannot be resumed.
             fs::remove_all(staging);
@@ -189,7 +187,7 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
             auto& entry = record["files"][remote.path];
             if (!entry.is_object() || entry.value("etag", "") != remote.etag) fs::remove(part);
             entry = json{{"etag", remote.etag}, {"done", false}};
-            write_file_atomically(staging / kStagingRecord, record.dump(2));
+            write_file_atomically(staging / kPullRecordName, record.dump(2));
 
             std::error_code ec;
             std::uint64_t before = fs::exists(part, ec) ? fs::file_size(part, ec) : 0;
@@ -229,7 +227,7 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
             }
             fs::rename(part, dest);
             entry["done"] = true;
-            write_file_atomically(staging / kStagingRecord, record.dump(2));
+            write_file_atomically(staging / kPullRecordName, record.dump(2));
             observer.file_finished(remote.path, got);
         }
 
@@ -248,7 +246,7 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
         json manifest{{"id", request.id},        {"origin", "hub"}, {"revision", request.revision},
                       {"commit", result.commit}, {"onnx", onnx},    {"files", manifest_files}};
         write_file_atomically(staging / kManifestName, manifest.dump(2) + "\n");
-        fs::remove(staging / kStagingRecord);
+        fs::remove(staging / kPullRecordName);
         install_staged_folder(staging, request.id);
     } catch (const HubUnreachable&) {
         // Keep what arrived: the same command resumes once the network is back.

@@ -219,7 +219,8 @@ def case_resume_after_kill(env):
     check(os.path.exists(part) and os.path.getsize(part) == 200000,
           "the partial download is not there to resume")
     check(not os.path.exists(env.installed()), "a killed pull left an installed model")
-    env.run("model", "list", expect=0)
+    code, out = env.run("model", "list", expect=0)
+    check("interrupted download of " + REPO in out, "list does not mention the partial pull")
 
     env.run("model", "pull", REPO, expect=0)
     env.assert_installed_intact()
