@@ -450,8 +450,8 @@ LabelLexicon build_lexicon(std::string_view label, const WordNet& wordnet, const
     const std::vector<std::string>* seed_words = nullptr;
     if (options.seeds) {
         if (auto it = seeds.words.find(key); it != seeds.words.end()) seed_words = &it->second;
-        for (std::size_t i = 0; !seed_words && i < units.size() && units.size() == 1; ++i) {
-            for (auto& lemma : wordnet.lemmas(units[i])) {
+        if (!seed_words && units.size() == 1) {
+            for (auto& lemma : wordnet.lemmas(units[0])) {
                 if (auto it = seeds.words.find(lemma); it != seeds.words.end()) {
                     seed_words = &it->second;
                     break;
