@@ -3,11 +3,12 @@
 //
 //   empathic classify "I finally finished it" --labels "joy,grief,pride"
 //   echo "..." | empathic classify --labels joy,relief --single-label --json
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "app/config.h"
@@ -92,6 +93,9 @@ void print_table(const Classification& result) {
 void run_classify(ClassifyOptions options, bool text_given) {
     // The text: the argument, or all of standard input.
     if (!text_given) {
+        if (isatty(STDIN_FILENO)) {
+            std::fprintf(stderr, "Reading the text from standard input; end it with Ctrl-D.\n");
+        }
         options.text.assign(std::istreambuf_iterator<char>(std::cin),
                             std::istreambuf_iterator<char>());
     }
@@ -141,10 +145,11 @@ void add_classify_command(CLI::App& app) {
     cmd->add_option("--model,-m", options->model,
                     "Model folder, installed hub id (org/name) or \"lexical\"; default: the "
                     "configured model, else the lexical engine");
-    cmd->add_option("--threads", options->threads, "Inference threads (0: one per core)")
+    cmd->add_option("--threads", options->threads,
+                    "Inference threads for --model (0: one per core)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--full-precision", options->full_precision,
-                  "Load onnx/model.onnx even when a quantized model is present");
+                  "With --model, load onnx/model.onnx even when a quantized model is present");
     cmd->add_flag("--json", options->json, "Print JSON instead of a table");
     cmd->callback([options, cmd] { run_classify(*options, cmd->count("text") > 0); });
 }

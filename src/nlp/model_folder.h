@@ -32,16 +32,21 @@ struct NliClasses {
 
 /// Everything Empathic reads from a model folder.
 struct ModelFolder {
+    /// The folder itself.
     std::filesystem::path dir;
     /// Hub id ("org/name") when the folder lies under paths::models_dir(), else its name.
     std::string id;
+    /// The tokenizer (always present in a readable folder).
     std::filesystem::path tokenizer_json;
     /// Empty when the folder has none.
     std::filesystem::path tokenizer_config_json;
     /// The ONNX file that will be loaded (quantized or not, see above).
     std::filesystem::path onnx_file;
+    /// True when onnx_file is model_quantized.onnx.
     bool quantized = false;
+    /// config.json's model_type ("bert", "roberta", ...); empty when absent.
     std::string model_type;
+    /// Where entailment and contradiction sit in the output.
     NliClasses classes;
     /// Most tokens a (premise, hypothesis) pair may have, special tokens included.
     std::size_t max_length = 512;
