@@ -19,6 +19,7 @@
 #include "core/paths.h"
 #include "core/utf8.h"
 #include "journal/journal.h"
+#include "reflect/journal_reflector.h"
 
 namespace empathic::cli {
 namespace {
