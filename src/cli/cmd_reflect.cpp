@@ -36,22 +36,8 @@ void print_reflection(const json& reflection, std::int64_t entry_id) {
             "(see `empathic reflections`).\n");
         return;
     }
-    std::printf("%s\n", reflection.value("acknowledgement", "").c_str());
-
-    if (const auto& safety = reflection["safety"]; safety.is_object()) {
-        std::printf("\n%s\n\n%s\n", safety.value("message", "").c_str(),
-                    safety.value("resources", "").c_str());
-        return;
-    }
-
-    const auto& questions = reflection["questions"];
-    if (!questions.empty()) std::printf("\n");
-    int n = 0;
-    for (const auto& q : questions) {
-        std::printf("  %d. %s\n", ++n, q.value("text", "").c_str());
-    }
-    std::string prompt = reflection.value("prompt", "");
-    if (!prompt.empty()) std::printf("\nKeep writing: %s...\n", prompt.c_str());
+    std::printf("%s", reflect::to_text(reflection).c_str());
+    const auto questions = reflection.value("questions", json::array());
     if (!questions.empty()) {
         std::printf("\nAnswer with: empathic answer %lld \"...\"%s\n",
                     static_cast<long long>(entry_id),

@@ -121,6 +121,10 @@ std::vector<Tag> tags_from_classification(
     const Classification& classification,
     const std::vector<std::pair<std::string, std::string>>& valences, double threshold);
 
+/// A reflection as plain text for a terminal: the acknowledgement, the numbered questions and
+/// the prompt, or the safety message and resources instead. "" for null.
+std::string to_text(const nlohmann::json& reflection);
+
 /// The ids of the questions a stored reflection asked (empty for null or a safety response).
 std::vector<std::string> question_ids(const nlohmann::json& reflection);
 

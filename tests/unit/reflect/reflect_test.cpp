@@ -338,3 +338,26 @@ TEST_F(Reflection, QuestionIdsOfStoredReflections) {
 
 }  // namespace
 }  // namespace empathic::reflect
+
+namespace empathic::reflect {
+namespace {
+
+// The plain-text form lists the questions, or only the safety message and resources.
+TEST_F(Reflection, PlainTextForm) {
+    ReflectInput input;
+    input.text = "Tickets are booked!";
+    input.tags = {tag("excited", 0.9, "positive")};
+    auto r = reflect(input);
+    std::string text = to_text(r);
+    EXPECT_NE(text.find("  1. " + r["questions"][0]["text"].get<std::string>()), std::string::npos);
+    EXPECT_NE(text.find("Keep writing: "), std::string::npos);
+
+    input.text = "I want to kill myself.";
+    std::string safety = to_text(reflect(input));
+    EXPECT_NE(safety.find("emergency number"), std::string::npos);
+    EXPECT_EQ(safety.find("  1. "), std::string::npos);
+    EXPECT_EQ(to_text(nullptr), "");
+}
+
+}  // namespace
+}  // namespace empathic::reflect
