@@ -65,8 +65,8 @@ class Api {
 /// Turns "/api/entries/{id}" into the regular expression httplib matches.
 std::string pattern_to_regex(const std::string& pattern);
 
-/// Route pattern of the request this thread is handling ("-" before routing; "static" for
-/// files of the web app), for the request log.
+/// Route pattern of the request this thread is handling ("-" until an API route runs), for the
+/// request log.
 const std::string& current_route();
 void set_current_route(std::string route);
 

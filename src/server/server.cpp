@@ -131,12 +131,11 @@ void install_hooks(httplib::Server& http, std::size_t max_body) {
         std::string id = make_request_id(req);
         log::set_request_id(id);
         res.set_header("X-Request-Id", id);
-        set_current_route("static");
+        set_current_route("-");
         try {
             check_caller(req);
         } catch (...) {
             HttpError error = error_from_exception(std::current_exception());
-            set_current_route("-");
             send_json(res, error.status, error.body);
             return httplib::Server::HandlerResponse::Handled;
         }
@@ -146,14 +145,15 @@ void install_hooks(httplib::Server& http, std::size_t max_body) {
     http.set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
         if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", log::request_id());
         if (!res.body.empty()) return;  // a handler already wrote its JSON error
-        if (res.status == 404) set_current_route("-");
         send_json(res, res.status, library_error(req, res.status, max_body));
     });
 
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
         auto elapsed = std::chrono::steady_clock::now() - t_started;
         double ms = std::chrono::duration<double, std::milli>(elapsed).count();
-        EMP_LOG_INFO("server", "{} {} {} {:.1f}ms", req.method, current_route(), res.status, ms);
+        // No API route ran: a file of the web app when it succeeded, "-" otherwise.
+        std::string route = current_route() == "-" && res.status < 400 ? "static" : current_route();
+        EMP_LOG_INFO("server", "{} {} {} {:.1f}ms", req.method, route, res.status, ms);
         log::set_request_id("-");
         set_current_route("-");
     });
