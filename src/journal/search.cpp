@@ -15,8 +15,8 @@ std::string bound(const std::string& text, bool upper, const char* what) {
     if (text.find_first_of("T ") == std::string::npos || text.size() <= 10) {
         return local.substr(0, 10) + (upper ? "T99" : "");
     }
-    // The given offset is honoured: compare in the writer's local time as the user wrote it.
-    return text.substr(0, 19);
+    // A time is compared with each entry's local time, as the user wrote it.
+    return local;
 }
 
 }  // namespace

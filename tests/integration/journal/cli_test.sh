@@ -14,7 +14,8 @@ fail() { echo "cli_test: $*" >&2; exit 1; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # add prints the new id; --json prints the stored entry with its id.
-id=$("$bin" add "Presentation at work went well, proud of myself." --tag work --date "2024-03-05 18:00")
+id=$("$bin" add "Presentation at work went well, proud of myself." --tag work \
+         --date "2024-03-05 18:00")
 [[ "$id" == 1 ]] || fail "add printed '$id', expected 1"
 echo "Rainy walk. Sad and lonely." | "$bin" add --date "2024-03-12T08:00:00+01:00" > /dev/null
 stored=$("$bin" add "Lunch with Sam" --json)

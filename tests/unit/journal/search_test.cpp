@@ -36,6 +36,12 @@ TEST_F(SearchTest, TagAndDateRange) {
     q.from.reset();
     q.until.reset();
     EXPECT_EQ(journal->search(q).total, 2);
+
+    // Bounds with a time of day compare with each entry's local time.
+    SearchQuery evening;
+    evening.from = "2024-03-05 20:00";
+    evening.until = "2024-03-05T22:00:00+01:00";
+    EXPECT_EQ(bodies(journal->search(evening)), std::vector<std::string>{"Work deadl"});
 }
 
 // "entries about work where I felt proud": full text with a tag, snippet highlighted.
