@@ -2,8 +2,8 @@
 //
 // A reflection is a short acknowledgement that names the feelings found (without judging or
 // diagnosing), one to three open questions from the question bank, and a prompt to continue
-// writing. It is computed from the entry's text and tags only; this library stores nothing
-// (the journal stores the JSON it returns, see journal_reflector.h).
+// writing (a sentence starter). reflect() computes it from the entry's text and tags only and
+// stores nothing; journal_reflector.h connects it to the journal, which stores the JSON.
 //
 // Safety comes first: every text is assessed for risk of self-harm or suicide, or of being
 // harmed by someone, with explicit phrase rules (data/reflect/safety.json, which work offline)
@@ -21,7 +21,8 @@
 //   {
 //     "acknowledgement": "It sounds like pride and exhaustion are both here today.",
 //     "questions": [{"id": "proud-savour-2", "text": "...?", "kind": "savour",
-//                    "feeling": "proud"}],          // 1 to 3; empty when "safety" is set
+//                    "feeling": "proud"}],  // feeling: a label, "mixed" or "general";
+//                                           // 1 to 3 questions; none when "safety" is set
 //     "prompt": "The part of today I most want to keep is",  // "" when "safety" is set
 //     "mixed": true,            // positive and negative feelings both present
 //     "general": false,         // true when no clear feeling was found
