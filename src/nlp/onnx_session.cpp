@@ -46,8 +46,8 @@ void ORT_API_CALL route_log(void* /*param*/, OrtLoggingLevel severity, const cha
         case ORT_LOGGING_LEVEL_ERROR:
         case ORT_LOGGING_LEVEL_FATAL: level = log::Level::Error; break;
     }
-    EMP_LOG_AT(level, "onnxruntime", "{} [{}] {}", message ? message : "", category ? category : "",
-               code_location ? code_location : "");
+    EMP_LOG_AT(level, "onnxruntime", "{} ({}: {})", message ? message : "",
+               category ? category : "", code_location ? code_location : "");
 }
 
 // The one Ort::Env of the process. It is created on first use and never destroyed, so it
