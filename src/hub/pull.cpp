@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "core/error.h"
@@ -230,6 +231,18 @@ PullResult pull_model(const PullRequest& request, const HubSettings& hub, PullOb
             write_file_atomically(staging / kPullRecordName, record.dump(2));
             observer.file_finished(remote.path, got);
         }
+
+        // Leftovers of an earlier pull of another variant are not part of this model.
+        std::set<std::string> wanted_paths{kPullRecordName};
+        for (const RemoteFile& remote : files) wanted_paths.insert(remote.path);
+        std::vector<fs::path> leftovers;
+        for (const auto& item : fs::recursive_directory_iterator(staging)) {
+            auto relative = fs::relative(item.path(), staging).generic_string();
+            if (item.is_regular_file() && !wanted_paths.count(relative)) {
+                leftovers.push_back(item.path());
+            }
+        }
+        for (const auto& path : leftovers) fs::remove(path);
 
         // What arrived must be a usable model folder (not, say, a proxy's error pages).
         check_model_folder(staging);

@@ -1,7 +1,8 @@
 # Integration tests of `empathic model ...` (src/hub): the real binary against a fake hub on a
 # loopback port (tests/integration/hub/fake_hub.py) that serves a generated model in the hub's
 # URL layout. Each case is one test; exit 77 marks a case skipped for a missing prerequisite.
-set(EMPATHIC_HUB_CASES full_pull resume_after_break resume_after_kill server_ignores_range
+set(EMPATHIC_HUB_CASES full_pull resume_after_break resume_after_kill variant_change_after_kill
+    server_ignores_range
     corrupt_rejected not_found missing_answered_401 gated no_network default_pull add_folder
     use_switches_model)
 foreach(hub_case ${EMPATHIC_HUB_CASES})

@@ -228,6 +228,26 @@ def case_resume_after_kill(env):
     check("bytes=200000-" in ranges, "the second pull did not resume; ranges: %s" % ranges)
 
 
+def case_variant_change_after_kill(env):
+    """A pull of the full variant after an interrupted quantized one installs only model.onnx."""
+    env.start_hub("--stall-after", "200000")
+    proc = subprocess.Popen([env.binary, "model", "pull", REPO],
+                            env=env.environ({"EMPATHIC_HUB_STALL_SECONDS": "60"}),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    part = os.path.join(env.staging(), "onnx", "model_quantized.onnx.part")
+    deadline = time.time() + 30
+    while time.time() < deadline and not (os.path.exists(part) and
+                                          os.path.getsize(part) >= 200000):
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    env.run("model", "pull", REPO, "--variant", "full", expect=0)
+    env.assert_installed_intact()
+    check(os.listdir(os.path.join(env.installed(), "onnx")) == ["model.onnx"],
+          "a leftover of the quantized pull was installed")
+
+
 def case_server_ignores_range(env):
     """A server that ignores Range gets the whole file again, and the result is still intact."""
     env.start_hub("--cut-after", "100000", "--cut-times", "1", "--ignore-range")
