@@ -11,8 +11,8 @@ PORT ?= 8080
 ## (a notice otherwise: the journal then tags with the offline engine), and open the journal at
 ## http://127.0.0.1:$(PORT)
 run: build
-	./$(BUILD)/empathic model pull --if-online
-	./$(BUILD)/empathic serve --port $(PORT)
+	./$(BUILD)/src/cli/empathic model pull --if-online
+	./$(BUILD)/src/cli/empathic serve --port $(PORT)
 
 build:
 	scripts/bootstrap

@@ -20,12 +20,16 @@
 #include "core/utf8.h"
 #include "journal/journal.h"
 #include "reflect/journal_reflector.h"
+#include "reflect/reflect.h"
 
 namespace empathic::cli {
 namespace {
 
+// The journal at $EMPATHIC_HOME, with reflections made after each tagging (as in the server).
 std::unique_ptr<Journal> open_journal() {
-    return Journal::open();
+    auto journal = Journal::open();
+    reflect::attach_reflector(*journal);
+    return journal;
 }
 
 void print_json(const nlohmann::json& json) {
@@ -141,8 +145,17 @@ void print_entry(const Entry& e, int indent = 0) {
                        e.body.substr(start, end - start));
         }
     }
-    if (e.reflection && e.reflection->contains("text")) {
-        fmt::print("{}reflection: {}\n", pad, (*e.reflection)["text"].dump());
+    if (e.reflection && !e.reflection->is_null()) {
+        // Indent every line of the reflection like the entry it belongs to.
+        std::string text = reflect::to_text(*e.reflection);
+        std::string indented;
+        for (std::size_t start = 0; start < text.size();) {
+            auto end = text.find('\n', start);
+            if (end == std::string::npos) end = text.size();
+            indented += pad + text.substr(start, end - start) + "\n";
+            start = end + 1;
+        }
+        fmt::print("\n{}", indented);
     }
     for (const auto& answer : e.thread) print_entry(answer, indent + 4);
 }
