@@ -58,7 +58,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version end here too (status 0); every real parse error is the
+        // user's mistake, so it gets the same status as other bad input.
+        return app.exit(e) == 0 ? 0 : 2;
     } catch (const empathic::Error& e) {
         std::fprintf(stderr, "empathic: %s\n", e.what());
         return exit_status(e.code());

@@ -43,7 +43,7 @@ ClassifyRequest normalize_request(ClassifyRequest request, std::vector<std::stri
     }
     if (labels.empty()) {
         throw Error(ErrorCode::InvalidInput,
-                    "no labels given; pass at least one, for example --labels \"joy,grief\"");
+                    "no labels given; give at least one label, for example \"joy, grief\"");
     }
     request.labels = std::move(labels);
     return request;
