@@ -97,15 +97,7 @@ void bench_quality(const std::filesystem::path& dir, int splits) {
         eval::load_goemotions(dir / "goemotions"),
         eval::load_xed(dir / "xed/en-annotated.tsv", "xed-en", true)};
 
-    std::vector<std::unique_ptr<Engine>> engines;
-    LexicalOptions options;
-    options.expansion = LexicalOptions::Expansion::LabelWord;
-    options.seeds = false;
-    engines.push_back(make_lexical_engine(options));
-    options.expansion = LexicalOptions::Expansion::WordNet;
-    engines.push_back(make_lexical_engine(options));
-    options.seeds = true;
-    engines.push_back(make_lexical_engine(options));
+    auto engines = eval::lexical_report_engines();
 
     for (const auto& data : datasets) {
         std::vector<eval::EngineFigures> figures;
@@ -122,9 +114,7 @@ void bench_quality(const std::filesystem::path& dir, int splits) {
 int main(int argc, char** argv) {
     bool speed_only = false;
     int splits = 20;
-    std::filesystem::path data;
-    if (const char* env = std::getenv("EMPATHIC_EVAL_DATA"); env && *env) data = env;
-    if (data.empty()) data = EMPATHIC_EVAL_DATA_DEFAULT;
+    std::filesystem::path data = eval::default_data_dir();
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--speed-only") {

@@ -2,6 +2,4 @@
 # and, when the evaluation data is present, its full quality report on GoEmotions and XED.
 add_executable(bench_lexical ${CMAKE_CURRENT_LIST_DIR}/bench_lexical.cpp)
 target_link_libraries(bench_lexical PRIVATE empathic_lexical)
-target_compile_definitions(bench_lexical PRIVATE
-  EMPATHIC_EVAL_DATA_DEFAULT="${PROJECT_SOURCE_DIR}/../shared/data")
 empathic_ship_onnxruntime(bench_lexical)

@@ -28,29 +28,16 @@ struct EvalOptions {
     std::string hypothesis_template = kDefaultTemplate;
 };
 
-/// $EMPATHIC_EVAL_DATA, else the shared/data folder beside the source tree.
-fs::path default_data_dir() {
-    if (const char* env = std::getenv("EMPATHIC_EVAL_DATA"); env && *env) return env;
-    return fs::weakly_canonical(fs::path(__FILE__).parent_path() / "../../../shared/data");
-}
-
 /// The engines to compare: the lexical settings, then the named model when it is not lexical.
 std::vector<std::shared_ptr<Engine>> engines_for(const std::string& model) {
     std::vector<std::shared_ptr<Engine>> engines;
-    LexicalOptions options;
-    options.expansion = LexicalOptions::Expansion::LabelWord;
-    options.seeds = false;
-    engines.push_back(make_lexical_engine(options));
-    options.expansion = LexicalOptions::Expansion::WordNet;
-    engines.push_back(make_lexical_engine(options));
-    options.seeds = true;
-    engines.push_back(make_lexical_engine(options));
+    for (auto& engine : eval::lexical_report_engines()) engines.push_back(std::move(engine));
     if (model != kLexicalEngineName) engines.push_back(open_engine(model));
     return engines;
 }
 
 void run_eval(const EvalOptions& options) {
-    fs::path dir = options.data.empty() ? default_data_dir() : fs::path(options.data);
+    fs::path dir = options.data.empty() ? eval::default_data_dir() : fs::path(options.data);
     if (!fs::is_directory(dir)) {
         throw Error(ErrorCode::NotFound, "no evaluation data in " + dir.string() +
                                              "; pass --data with the folder that holds "
@@ -112,7 +99,7 @@ void add_eval_command(CLI::App& app) {
         "on the other");
     cmd->add_option("--data", options->data,
                     "Folder holding goemotions/ and xed/ (default: $EMPATHIC_EVAL_DATA, else " +
-                        default_data_dir().string() + ")");
+                        eval::default_data_dir().string() + ")");
     cmd->add_option("--dataset", options->dataset, "goemotions, xed or all")
         ->check(CLI::IsMember({"goemotions", "xed", "all"}))
         ->capture_default_str();

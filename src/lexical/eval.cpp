@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/fs_util.h"
 #include "core/log.h"
+#include "lexical/lexical_engine.h"
 
 namespace empathic::eval {
 namespace fs = std::filesystem;
@@ -382,6 +383,24 @@ nlohmann::json to_json(const Dataset& data, const std::vector<EngineFigures>& en
         out["engines"].push_back(std::move(engine));
     }
     return out;
+}
+
+fs::path default_data_dir() {
+    if (const char* env = std::getenv("EMPATHIC_EVAL_DATA"); env && *env) return env;
+    return fs::weakly_canonical(fs::path(EMPATHIC_EVAL_DATA_DEFAULT));
+}
+
+std::vector<std::unique_ptr<Engine>> lexical_report_engines() {
+    std::vector<std::unique_ptr<Engine>> engines;
+    LexicalOptions options;
+    options.expansion = LexicalOptions::Expansion::LabelWord;
+    options.seeds = false;
+    engines.push_back(make_lexical_engine(options));
+    options.expansion = LexicalOptions::Expansion::WordNet;
+    engines.push_back(make_lexical_engine(options));
+    options.seeds = true;
+    engines.push_back(make_lexical_engine(options));
+    return engines;
 }
 
 }  // namespace empathic::eval

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -93,5 +94,13 @@ std::string format_table(const Dataset& data, const std::vector<EngineFigures>& 
 
 /// JSON of one data set's figures: {"dataset","rows","labels":[...],"engines":[{...}]}.
 nlohmann::json to_json(const Dataset& data, const std::vector<EngineFigures>& engines);
+
+/// Where the evaluation data is by default: $EMPATHIC_EVAL_DATA, else the shared/data folder
+/// beside the source tree (the one the project's quality figures come from).
+std::filesystem::path default_data_dir();
+
+/// The lexical engine's three settings the report compares, weakest first: the label word
+/// alone (the baseline), WordNet expansion alone, and WordNet with the seed words (shipped).
+std::vector<std::unique_ptr<Engine>> lexical_report_engines();
 
 }  // namespace empathic::eval
