@@ -95,6 +95,7 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
 httplib::Server::Handler Api::wrap(const std::string& method, const std::string& pattern,
                                    ApiHandler handler, bool reads_body) {
     routes_.push_back(method + " " + pattern);
+    matchers_.push_back({method, std::regex(pattern_to_regex(pattern))});
     return [method, pattern, handler = std::move(handler), reads_body](const httplib::Request& req,
                                                                        httplib::Response& res) {
         set_current_route(pattern);
@@ -112,6 +113,17 @@ httplib::Server::Handler Api::wrap(const std::string& method, const std::string&
             send_json(res, error.status, error.body);
         }
     };
+}
+
+std::string Api::allowed_methods(const std::string& path) const {
+    std::string allowed;
+    for (const Route& route : matchers_) {
+        if (!std::regex_match(path, route.regex)) continue;
+        if (allowed.find(route.method) != std::string::npos) continue;
+        if (!allowed.empty()) allowed += ", ";
+        allowed += route.method;
+    }
+    return allowed;
 }
 
 void Api::get(const std::string& pattern, ApiHandler handler) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -54,12 +55,21 @@ class Api {
     /// Every registered "METHOD pattern", in registration order (for tests and the index).
     const std::vector<std::string>& routes() const { return routes_; }
 
+    /// The methods some route answers at `path` ("GET, PATCH"), or "" when no route matches:
+    /// a known path asked with another method is 405 with this as its Allow header, not 404.
+    std::string allowed_methods(const std::string& path) const;
+
   private:
+    struct Route {
+        std::string method;
+        std::regex regex;
+    };
     httplib::Server::Handler wrap(const std::string& method, const std::string& pattern,
                                   ApiHandler handler, bool reads_body);
 
     httplib::Server& http_;
     std::vector<std::string> routes_;
+    std::vector<Route> matchers_;
 };
 
 /// Turns "/api/entries/{id}" into the regular expression httplib matches.

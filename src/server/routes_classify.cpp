@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "hub/model_store.h"
+#include "journal/journal.h"
 #include "nlp/classification_json.h"
 #include "server/routes.h"
 
@@ -25,6 +26,41 @@ std::string checked_model_name(const std::string& model) {
                                              model + "`");
     }
     return model;
+}
+
+/// The most work one request may ask for: every label is scored against every window of the
+/// text, so labels x text length x inputs bound the time and memory a request takes.
+constexpr std::size_t kMaxLabels = 100;
+constexpr std::size_t kMaxLabelBytes = 200;
+constexpr std::size_t kMaxTemplateBytes = 500;
+constexpr std::size_t kMaxTextBytes = kMaxEntryBytes;
+constexpr std::size_t kMaxInputs = 16;
+
+/// Refuses a request over the limits above, naming the limit.
+void check_limits(const ClassifyRequest& request, const std::string& labels_field) {
+    if (request.text.size() > kMaxTextBytes) {
+        throw Error(ErrorCode::TooLarge,
+                    fmt::format("the text is {} bytes; at most {} bytes (the size of the largest "
+                                "journal entry) are classified in one request",
+                                request.text.size(), kMaxTextBytes));
+    }
+    if (request.labels.size() > kMaxLabels) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("'{}' has {} labels; at most {} are scored in one request",
+                                labels_field, request.labels.size(), kMaxLabels));
+    }
+    for (const std::string& label : request.labels) {
+        if (label.size() > kMaxLabelBytes) {
+            throw Error(ErrorCode::InvalidInput,
+                        fmt::format("a label in '{}' is {} bytes; a label is at most {} bytes",
+                                    labels_field, label.size(), kMaxLabelBytes));
+        }
+    }
+    if (request.hypothesis_template.size() > kMaxTemplateBytes) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("the hypothesis template is {} bytes; at most {} are accepted",
+                                request.hypothesis_template.size(), kMaxTemplateBytes));
+    }
 }
 
 /// Validates a request and scores it with the named engine; warnings from validation are
@@ -50,6 +86,7 @@ ApiResponse classify_route(const ApiRequest& req) {
     request.hypothesis_template = opt_string(req.body, "template", kDefaultTemplate);
     request.multi_label = opt_bool(req.body, "multi_label", true);
     std::string model = opt_string(req.body, "model", "default");
+    check_limits(request, "labels");
 
     Classification result = classify_with(model, std::move(request));
     EMP_LOG_DEBUG("server", "classified {} labels with {}", result.labels.size(), result.model);
@@ -77,6 +114,11 @@ ApiResponse hf_models_route(const ApiRequest& req) {
     if (batch && texts.empty()) {
         throw Error(ErrorCode::InvalidInput, "'inputs' is an empty list; give at least one text");
     }
+    if (texts.size() > kMaxInputs) {
+        throw Error(ErrorCode::InvalidInput,
+                    fmt::format("'inputs' has {} texts; at most {} are classified in one request",
+                                texts.size(), kMaxInputs));
+    }
 
     // "parameters": candidate_labels (list or comma-separated), hypothesis_template,
     // multi_label (false by default, as in the pipeline).
@@ -94,6 +136,10 @@ ApiResponse hf_models_route(const ApiRequest& req) {
     request.labels = string_list(*labels, "parameters.candidate_labels");
     request.hypothesis_template = opt_string(parameters, "hypothesis_template", kDefaultTemplate);
     request.multi_label = opt_bool(parameters, "multi_label", false);
+    for (const std::string& text : texts) {
+        request.text = text;
+        check_limits(request, "parameters.candidate_labels");
+    }
 
     nlohmann::json answers = nlohmann::json::array();
     for (const std::string& text : texts) {

@@ -125,8 +125,9 @@ void add_journal_routes(Api& api, TaggingQueue& queue) {
         entry.created = opt_timestamp(req.body, "created");
         if (auto parent = req.body.find("parent_id");
             parent != req.body.end() && !parent->is_null()) {
-            if (!parent->is_number_integer()) {
-                throw Error(ErrorCode::InvalidInput, "'parent_id' must be an entry id");
+            if (!parent->is_number_integer() || parent->get<std::int64_t>() <= 0) {
+                throw Error(ErrorCode::InvalidInput,
+                            "'parent_id' must be an entry id (a positive whole number)");
             }
             entry.parent_id = parent->get<std::int64_t>();
         }

@@ -4,9 +4,16 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -30,6 +37,10 @@ thread_local std::chrono::steady_clock::time_point t_started;
 /// Worker threads answering requests: enough for a browser's parallel connections plus
 /// polling, which each hold a thread while kept alive.
 constexpr std::size_t kWorkerThreads = 16;
+
+/// How long a stop signal waits for running requests and the tagger before the process exits
+/// anyway.
+constexpr std::chrono::seconds kStopGrace{3};
 
 /// Headers on every response: nothing may be loaded from elsewhere, nothing may frame us.
 const httplib::Headers kSecurityHeaders = {
@@ -73,34 +84,80 @@ bool is_loopback(const std::string& host) {
     return false;
 }
 
-/// Refuses requests that a web page elsewhere could make through the user's browser: a Host
-/// that is not loopback (DNS rebinding) or an Origin that is not this server's kind of address.
-void check_caller(const httplib::Request& req) {
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+/// Whether the request says it carries a body.
+bool has_body(const httplib::Request& req) {
+    if (req.has_header("Transfer-Encoding")) return true;
+    std::string length = req.get_header_value("Content-Length");
+    return !length.empty() && length != "0";
+}
+
+/// A refusal decided before routing: its status and JSON error code.
+struct Refusal {
+    int status;
+    const char* code;
+    std::string message;
+};
+
+/// Refuses requests that a web page elsewhere could make through the user's browser, and
+/// bodies the server will not read:
+///  - a Host that is not loopback (DNS rebinding);
+///  - an Origin other than the server's own (http:// and the Host the request was sent to):
+///    other sites, other ports of this machine, https, and "null" (sandboxed frames, files).
+///    Requests without an Origin (curl, scripts) are not from a web page and pass;
+///  - a body that is not declared JSON: a page elsewhere can send text/plain or form bodies
+///    without asking the browser first, but not application/json;
+///  - a body sent in chunks (Transfer-Encoding): httplib 0.11 reads those whole without the
+///    body limit, so they are refused before anything is read.
+std::optional<Refusal> check_caller(const httplib::Request& req, std::size_t max_body) {
     std::string host = req.get_header_value("Host");
     if (!host.empty() && !is_loopback(host_part(host))) {
-        throw Error(ErrorCode::InvalidInput,
-                    "this server answers only requests addressed to 127.0.0.1 or localhost");
+        return Refusal{400, "invalid_input",
+                       "this server answers only requests addressed to 127.0.0.1 or localhost"};
     }
-    std::string origin = req.get_header_value("Origin");
-    if (!origin.empty() && origin != "null") {
-        auto scheme_end = origin.find("://");
-        std::string authority =
-            scheme_end == std::string::npos ? origin : origin.substr(scheme_end + 3);
-        if (!is_loopback(host_part(authority))) {
-            throw Error(ErrorCode::InvalidInput,
-                        "requests from other web sites are refused; open the journal at its own "
-                        "address");
+    if (req.has_header("Origin") && !iequals(req.get_header_value("Origin"), "http://" + host)) {
+        return Refusal{403, "forbidden",
+                       "requests from other web pages are refused; open the journal at its own "
+                       "address"};
+    }
+    if (req.has_header("Transfer-Encoding")) {
+        return Refusal{411, "length_required",
+                       fmt::format("request bodies sent in chunks are not accepted; send the "
+                                   "body with a Content-Length (at most {} bytes)",
+                                   max_body)};
+    }
+    if (has_body(req)) {
+        std::string type = req.get_header_value("Content-Type");
+        std::string media = type.substr(0, type.find(';'));
+        while (!media.empty() && media.back() == ' ') media.pop_back();
+        if (!iequals(media, "application/json")) {
+            return Refusal{415, "unsupported_media_type",
+                           "request bodies must be JSON sent with Content-Type: "
+                           "application/json"};
         }
     }
+    return std::nullopt;
 }
 
 /// The JSON body for an error that httplib produced itself (no route, body too large, ...).
-nlohmann::json library_error(const httplib::Request& req, int status, std::size_t max_body) {
+/// `allowed`: the methods the path answers, for a 405.
+nlohmann::json library_error(const httplib::Request& req, int status, std::size_t max_body,
+                             const std::string& allowed) {
     switch (status) {
         case 404:
             return error_body(error_code_name(ErrorCode::NotFound),
                               "no such route: " + req.method + " " + req.path +
                                   " (the API is described at /openapi.yaml)");
+        case 405:
+            return error_body("method_not_allowed", req.method + " is not answered at " + req.path +
+                                                        "; this route answers " + allowed +
+                                                        " (the API is described at /openapi.yaml)");
         case 413:
             return error_body(
                 error_code_name(ErrorCode::TooLarge),
@@ -123,29 +180,43 @@ constexpr const char* kNoWebAppPage =
     "start <code>empathic serve</code> again. The JSON API works meanwhile; it is described at "
     "<a href=/openapi.yaml>/openapi.yaml</a>.</p>";
 
-/// Installs the hooks every request goes through: request id, caller check, JSON errors and
-/// the request log.
-void install_hooks(httplib::Server& http, std::size_t max_body) {
-    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+/// Installs the hooks every request goes through: request id, caller check, JSON errors (405
+/// with Allow for a known path asked with another method) and the request log.
+void install_hooks(httplib::Server& http, const Api& api, std::size_t max_body) {
+    http.set_pre_routing_handler([max_body](const httplib::Request& req, httplib::Response& res) {
         t_started = std::chrono::steady_clock::now();
         std::string id = make_request_id(req);
         log::set_request_id(id);
         res.set_header("X-Request-Id", id);
         set_current_route("-");
-        try {
-            check_caller(req);
-        } catch (...) {
-            HttpError error = error_from_exception(std::current_exception());
-            send_json(res, error.status, error.body);
+        if (std::optional<Refusal> refusal = check_caller(req, max_body)) {
+            // The body is left unread: the client is told to close the connection.
+            if (has_body(req)) res.set_header("Connection", "close");
+            send_json(res, refusal->status, error_body(refusal->code, refusal->message));
             return httplib::Server::HandlerResponse::Handled;
+        }
+
+        // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112,
+        // section 6.3), but httplib 0.11 would read one until the client closes, without the
+        // body limit (or wait for its read timeout when the client sends nothing, as curl -X
+        // POST does). Saying so spares both. The Request is httplib's own non-const object,
+        // handed to this hook as const.
+        if (!req.has_header("Content-Length")) {
+            const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
         }
         return httplib::Server::HandlerResponse::Unhandled;
     });
 
-    http.set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
+    http.set_error_handler([&api, max_body](const httplib::Request& req, httplib::Response& res) {
         if (!res.has_header("X-Request-Id")) res.set_header("X-Request-Id", log::request_id());
         if (!res.body.empty()) return;  // a handler already wrote its JSON error
-        send_json(res, res.status, library_error(req, res.status, max_body));
+
+        std::string allowed = res.status == 404 ? api.allowed_methods(req.path) : "";
+        if (!allowed.empty()) {
+            res.status = 405;
+            res.set_header("Allow", allowed);
+        }
+        send_json(res, res.status, library_error(req, res.status, max_body, allowed));
     });
 
     http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
@@ -233,9 +304,8 @@ void run_server(const ServerOptions& options) {
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
-    install_hooks(http, options.max_body_bytes);
-
     Api api(http);
+    install_hooks(http, api, options.max_body_bytes);
     add_classify_routes(api);
     add_journal_routes(api, queue);
     add_labelset_routes(api, queue);
@@ -261,24 +331,41 @@ void run_server(const ServerOptions& options) {
     EMP_LOG_INFO("server", "listening on {}:{}", options.host, port);
     if (options.on_listening) options.on_listening(options.host, port);
 
-    // Serve until a stop signal arrives.
+    // Serve until a stop signal arrives. The stopper thread then stops accepting and gives
+    // requests and the tagger kStopGrace to finish; a request still running after that (a long
+    // classification, a client sending its body slowly) does not keep the process alive.
     queue.start();
-    std::atomic<bool> finished{false};
+    std::mutex stop_mutex;
+    std::condition_variable stop_cv;
+    bool finished = false;  // guarded by stop_mutex: listening and tagging have ended
     std::atomic<bool> signalled{false};
     std::thread stopper([&] {
         int signal = 0;
         sigwait(&stop_signals, &signal);
         signalled = true;
-        if (!finished) EMP_LOG_INFO("server", "stopping (signal {})", signal);
+        std::unique_lock lock(stop_mutex);
+        if (finished) return;  // woken by run_server itself after a failed listen
+        EMP_LOG_INFO("server", "stopping (signal {})", signal);
         http.stop();
+        if (!stop_cv.wait_for(lock, kStopGrace, [&] { return finished; })) {
+            EMP_LOG_WARN("server",
+                         "a request was still running {} s after the stop signal; "
+                         "exiting without waiting for it",
+                         kStopGrace.count());
+            _exit(0);
+        }
     });
     http.listen_after_bind();
+    queue.stop();
 
     // listen_after_bind() also returns on its own failure: then wake the stopper thread.
-    finished = true;
+    {
+        std::lock_guard lock(stop_mutex);
+        finished = true;
+    }
+    stop_cv.notify_all();
     if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
-    queue.stop();
     EMP_LOG_INFO("server", "stopped");
 }
 

@@ -41,31 +41,55 @@ nlohmann::json TaggingQueue::status() const {
             {"last_error", last_error_}};
 }
 
+namespace {
+
+/// Pending entries in the journal, or -1 when the count could not be read.
+std::int64_t pending_or_unknown(const Journal& journal) {
+    try {
+        return journal.pending_count();
+    } catch (...) {
+        return -1;
+    }
+}
+
+}  // namespace
+
 void TaggingQueue::run() {
     log::set_request_id("tagger");
-    bool stalled = false;  // the last round left entries pending
+    bool again = true;      // a round is due at once (the first, or one that made progress)
+    std::int64_t left = 0;  // entries the last round left pending
+    auto last_round = std::chrono::steady_clock::now();
     while (true) {
-        // Sleep until woken, or retry after a while when entries stayed pending.
+        // Sleep until woken; every kPollInterval look for entries saved by another process
+        // (the CLI beside the server), and retry after kRetryInterval when entries stayed
+        // pending (for example while no engine could be opened).
         {
             std::unique_lock lock(mutex_);
-            auto woken = [this] { return wake_ || stopping_; };
-            if (stalled) {
-                cv_.wait_for(lock, kRetryInterval, woken);
-            } else {
-                cv_.wait(lock, woken);
+            while (!again && !wake_ && !stopping_) {
+                if (cv_.wait_for(lock, kPollInterval, [this] { return wake_ || stopping_; })) {
+                    break;
+                }
+                lock.unlock();
+                std::int64_t pending = pending_or_unknown(journal_);
+                bool retry_due = std::chrono::steady_clock::now() - last_round >= kRetryInterval;
+                again = pending > left || (pending != 0 && retry_due);
+                lock.lock();
             }
             if (stopping_) return;
             wake_ = false;
         }
 
-        // Tag everything pending; stop between entries when the server shuts down.
+        // Tag everything pending; stop between entries when the server shuts down. A save
+        // that arrives meanwhile sets wake_ again, so it gets a round of its own.
         busy_ = true;
         std::string error;
+        std::int64_t added = 0;
         try {
             BatchReport report = journal_.tag_pending(0, [this](std::int64_t, std::int64_t) {
                 std::lock_guard lock(mutex_);
                 return !stopping_;
             });
+            added = report.added;
             tagged_ += report.added;
             if (report.failed > 0 && !report.messages.empty()) error = report.messages.back();
             EMP_LOG_INFO("tagger", "tagged {} entries ({} failed)", report.added, report.failed);
@@ -76,12 +100,10 @@ void TaggingQueue::run() {
         }
         busy_ = false;
 
-        std::int64_t pending = 0;
-        try {
-            pending = journal_.pending_count();
-        } catch (...) {
-        }
-        stalled = pending > 0;
+        // Go on at once while rounds make progress and work remains.
+        left = pending_or_unknown(journal_);
+        again = added > 0 && left != 0;
+        last_round = std::chrono::steady_clock::now();
         std::lock_guard lock(mutex_);
         last_error_ = error;
     }

@@ -11,9 +11,13 @@
 //    loses no work.
 //  - Exactly one worker thread, started by start() and joined by stop() (or the destructor);
 //    the Journal must outlive the queue.
-//  - `wake_` and `stopping_` are guarded by `mutex_`; the worker sleeps on `cv_` until woken,
-//    or for kRetryInterval when entries stayed pending (for example while no engine could be
-//    opened), so it never spins.
+//  - `wake_` and `stopping_` are guarded by `mutex_` and read under it before the worker
+//    sleeps on `cv_`, so a notify() during a round is never lost: it buys another round.
+//  - The worker runs rounds back to back while they tag something and entries remain pending.
+//    Asleep, it counts pending entries every kPollInterval, so entries saved by another
+//    process (`empathic add --no-tag` beside the server) are tagged without a notify(); when
+//    entries stay pending without progress (no engine could be opened) it retries only every
+//    kRetryInterval, so it never spins.
 #pragma once
 
 #include <atomic>
@@ -35,6 +39,8 @@ class TaggingQueue {
   public:
     /// How long the worker waits before looking again when entries stayed pending.
     static constexpr std::chrono::seconds kRetryInterval{30};
+    /// How often the sleeping worker looks for entries saved by other processes.
+    static constexpr std::chrono::seconds kPollInterval{2};
 
     explicit TaggingQueue(Journal& journal) : journal_(journal) {}
     ~TaggingQueue() { stop(); }

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,29 @@ def q(name):
     return urllib.parse.quote(name, safe="")
 
 
+def raw_exchange(base, head, body_parts=(), timeout=10):
+    """Sends a hand-written request (head, then each body part) and returns the response's
+    status line and everything read until the server closes or `timeout` passes."""
+    host, port = base[len("http://"):].rsplit(":", 1)
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as sock:
+        sock.sendall(head.encode())
+        for part in body_parts:
+            try:
+                sock.sendall(part)
+            except OSError:
+                break  # the server answered and closed before the whole body was sent
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            pass
+    return data.decode("latin-1")
+
+
 class ApiTest(unittest.TestCase):
     maxDiff = None
 
@@ -162,11 +186,72 @@ class ServerBasics(ApiTest):
         big = json.dumps({"body": "x" * (1 << 20)}).encode()
         self.fails("POST", "/api/entries", raw=big, status=413, code="too_large")
 
+    def test_chunked_body_refused_before_reading(self):
+        """A body sent in chunks is refused (411) before it is read, so the 1 MiB limit holds."""
+        host = SERVER.base[len("http://"):]
+        head = (f"POST /api/classify HTTP/1.1\r\nHost: {host}\r\n"
+                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        small = b'{"text": "hi", "labels": ["a"]}'
+        answer = raw_exchange(SERVER.base, head, [b"%x\r\n%s\r\n0\r\n\r\n" % (len(small), small)])
+        self.assertRegex(answer, r"^HTTP/1.1 411 ", answer[:300])
+        self.assertIn('"length_required"', answer)
+        # A 20 MB body: the answer comes after its first chunk, not after reading it all.
+        chunk = b'{"text": "' + b"x" * 65536
+        answer = raw_exchange(SERVER.base, head, [b"%x\r\n%s\r\n" % (len(chunk), chunk)], timeout=8)
+        self.assertRegex(answer, r"^HTTP/1.1 411 ", answer[:300])
+
+    def test_request_without_length_has_no_body(self):
+        """A POST with neither Content-Length nor chunks has no body: answered at once, nothing
+        read until the client closes (curl -X POST sends such requests)."""
+        host = SERVER.base[len("http://"):]
+        started = time.time()
+        answer = raw_exchange(SERVER.base, f"POST /api/entries/999999/restore HTTP/1.1\r\n"
+                                           f"Host: {host}\r\n\r\n", timeout=4)
+        self.assertRegex(answer, r"^HTTP/1.1 404 ", answer[:300])
+        self.assertLess(time.time() - started, 3)
+
+    def test_only_own_origin_may_call(self):
+        """Only the server's own origin passes; null, other ports, https and other hosts fail."""
+        port = SERVER.base.rsplit(":", 1)[1]
+        for origin in ("null", "http://127.0.0.1:1", "http://[::1]:1", "https://127.0.0.1:" + port,
+                       "http://localhost:" + port, "http://evil.example"):
+            for ctype in ("text/plain", "application/json"):
+                self.fails("POST", "/api/entries", raw=b'{"body": "x"}', status=403, code="forbidden",
+                           headers={"Origin": origin, "Content-Type": ctype})
+        entry = self.call("POST", "/api/entries", {"body": "From my own page."}, expect=201,
+                          headers={"Origin": SERVER.base})
+        self.call("PATCH", f"/api/entries/{entry['id']}", {"title": "Mine"},
+                  headers={"Origin": SERVER.base})
+        self.call("GET", "/api/status", headers={"Origin": SERVER.base})
+
+    def test_body_must_be_json(self):
+        """Bodies must be declared application/json (415 otherwise), with or without an Origin."""
+        for ctype in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; b=x"):
+            self.fails("POST", "/api/entries", raw=b'{"body": "x"}', status=415,
+                       code="unsupported_media_type", headers={"Content-Type": ctype})
+        self.fails("POST", "/models/default", status=415, code="unsupported_media_type",
+                   raw=b'{"inputs": "x", "parameters": {"candidate_labels": "a"}}',
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.call("POST", "/api/classify", raw=b'{"text": "hi", "labels": "a"}',
+                  headers={"Content-Type": "Application/JSON; charset=utf-8"})
+
+    def test_wrong_method_is_405(self):
+        """A known path asked with a method it does not answer is 405 with an Allow header."""
+        for method, path, allowed in (("DELETE", "/api/classify", {"POST"}),
+                                      ("GET", "/api/classify", {"POST"}),
+                                      ("GET", "/models/default", {"POST"}),
+                                      ("PUT", "/api/entries/1", {"GET", "PATCH", "DELETE"}),
+                                      ("POST", "/api/status", {"GET"})):
+            self.fails(method, path, status=405, code="method_not_allowed")
+            status, _, headers = SERVER.request(method, path)
+            self.assertEqual(set(headers["Allow"].split(", ")), allowed, f"{method} {path}")
+        self.fails("DELETE", "/api/nothing-here", status=404, code="not_found")
+
     def test_foreign_host_and_origin_refused(self):
         """Requests addressed to another host name (DNS rebinding) or from other sites fail."""
         self.fails("GET", "/api/status", headers={"Host": "evil.example:8080"})
         self.fails("POST", "/api/classify", {"text": "x", "labels": ["a"]},
-                   headers={"Origin": "http://evil.example"})
+                   headers={"Origin": "http://evil.example"}, status=403, code="forbidden")
 
     def test_status(self):
         """GET /api/status reports entries and the tagging queue."""
@@ -212,6 +297,25 @@ class Classification(ApiTest):
         self.fails("POST", "/api/classify", {"text": "hi", "labels": ["a"], "model": "/etc"})
         self.fails("POST", "/api/classify", {"text": "hi", "labels": ["a"], "model": "nobody/none"},
                    status=404, code="not_found")
+
+    def test_work_per_request_is_capped(self):
+        """At most 100 labels, 100,000 bytes of text and 16 inputs per request, each named."""
+        labels = [f"label{i}" for i in range(101)]
+        msg = self.fails("POST", "/api/classify", {"text": "hi", "labels": labels})
+        self.assertIn("100", msg)
+        self.call("POST", "/api/classify", {"text": "hi", "labels": labels[:100]})
+        msg = self.fails("POST", "/api/classify", {"text": "x" * 100_001, "labels": ["a"]},
+                         status=413, code="too_large")
+        self.assertIn("100000", msg)
+        self.fails("POST", "/api/classify", {"text": "hi", "labels": ["x" * 201]})
+        self.fails("POST", "/models/default", {"inputs": "hi", "parameters": {"candidate_labels": labels}})
+        msg = self.fails("POST", "/models/lexical",
+                         {"inputs": ["hi"] * 17, "parameters": {"candidate_labels": "a"}})
+        self.assertIn("16", msg)
+        self.fails("POST", "/models/lexical", status=413, code="too_large",
+                   body={"inputs": ["hi", "y" * 100_001], "parameters": {"candidate_labels": "a"}})
+        self.assertEqual(len(self.call("POST", "/models/lexical", {
+            "inputs": ["hi"] * 16, "parameters": {"candidate_labels": "a"}})), 16)
 
     def check_hf_answer(self, answer, text, labels):
         """Field by field, the Hugging Face zero-shot pipeline's response shape."""
@@ -380,6 +484,58 @@ class Entries(ApiTest):
         self.fails("POST", "/api/entries/999999/restore", status=404, code="not_found")
         self.fails("GET", "/api/entries/999999/reflection", status=404, code="not_found")
 
+    def test_parent_id_must_be_positive(self):
+        """A parent_id that is no id (zero, negative) is the caller's mistake, not not_found."""
+        self.fails("POST", "/api/entries", {"body": "x", "parent_id": -1})
+        self.fails("POST", "/api/entries", {"body": "x", "parent_id": 0})
+
+    def test_parallel_saves_are_all_tagged(self):
+        """40 saves at once through the API and 10 by the CLI beside the server all get tagged,
+        and so do entries the CLI stores untagged once the server has nothing left to do."""
+        ids, errors = [], []
+
+        def post(i):
+            try:
+                status, entry, _ = SERVER.request("POST", "/api/entries",
+                                                  {"body": f"Parallel day {i}, calm."})
+                (ids if status == 201 else errors).append(entry["id"] if status == 201 else entry)
+            except Exception as err:  # noqa: BLE001 - reported below
+                errors.append(repr(err))
+
+        def cli_add(i):
+            out = subprocess.run([BINARY, "--home", SERVER.home, "add", "--no-tag",
+                                  f"Written in the terminal {i}, tired."],
+                                 capture_output=True, text=True, timeout=60)
+            found = re.search(r"\d+", out.stdout)
+            if out.returncode == 0 and found:
+                ids.append(int(found.group()))
+            else:
+                errors.append((out.returncode, out.stdout, out.stderr))
+
+        def wait_all_tagged(entry_ids, timeout):
+            deadline = time.time() + timeout
+            while time.time() < deadline and self.call("GET", "/api/status")["tagging"]["pending"]:
+                time.sleep(0.2)
+            return [i for i in entry_ids
+                    if self.call("GET", f"/api/entries/{i}")["tagging"] == "pending"]
+
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(40)]
+        threads += [threading.Thread(target=cli_add, args=(i,)) for i in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(ids), 50)
+        self.assertEqual(wait_all_tagged(ids, 30), [], "entries left pending")
+
+        # The server is idle now; no save through the API will wake it for these.
+        later = len(ids)
+        for i in range(10, 13):
+            cli_add(i)
+        self.assertEqual(errors, [])
+        self.assertEqual(wait_all_tagged(ids[later:], 10), [], "CLI entries left pending")
+
     def test_answers_thread(self):
         """An answer to a reflection question is stored as a linked entry."""
         parent = self.call("POST", "/api/entries", {"body": "I was anxious before the exam."}, expect=201)
@@ -532,6 +688,41 @@ class ServeCommand(unittest.TestCase):
                                     capture_output=True, text=True, timeout=30)
         self.assertEqual(result.returncode, 2)
         self.assertIn("accounts", result.stderr)
+
+    def test_stop_signal_with_a_request_running(self):
+        """SIGTERM stops the server within seconds even while a request is still running."""
+        server = Server()
+        host = server.base[len("http://"):]
+        sock = socket.create_connection((host.rsplit(":", 1)[0], int(host.rsplit(":", 1)[1])))
+        sock.sendall((f"POST /api/entries HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json"
+                      "\r\nContent-Length: 1000\r\n\r\n{").encode())
+        stop = threading.Event()
+
+        def trickle():  # a client sending its body slowly keeps one request running
+            while not stop.wait(0.5):
+                try:
+                    sock.sendall(b" ")
+                except OSError:
+                    return
+
+        sender = threading.Thread(target=trickle, daemon=True)
+        sender.start()
+        try:
+            time.sleep(1)
+            started = time.time()
+            server.proc.send_signal(signal.SIGTERM)
+            try:
+                code = server.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.proc.kill()
+                code = None
+            self.assertEqual(code, 0, "the server exits by itself after SIGTERM")
+            self.assertLess(time.time() - started, 10)
+        finally:
+            stop.set()
+            sock.close()
+            server.stop()
+            shutil.rmtree(server.home, ignore_errors=True)
 
     def test_port_in_use(self):
         """A port that is taken is reported clearly."""
