@@ -32,7 +32,7 @@ test-sanitize:
 	scripts/bootstrap --test
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEMPATHIC_SANITIZE=ON \
 	      -DEMPATHIC_BUILD_BENCH=OFF
-	cmake --build build-asan -j $(JOBS)
+	cmake --build build-asan -j $(JOBS) --target unit_tests
 	tests/fixtures/generate
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
