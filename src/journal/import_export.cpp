@@ -29,6 +29,14 @@ namespace {
 
 constexpr std::size_t kImportBatch = 500;
 
+// Where a file stopped being JSON, in words ("not valid JSON (it can't be read at byte 12)").
+std::string json_error(const nlohmann::json::exception& e) {
+    if (const auto* parse = dynamic_cast<const nlohmann::json::parse_error*>(&e)) {
+        return "not valid JSON (it can't be read at byte " + std::to_string(parse->byte) + ")";
+    }
+    return "not valid JSON";
+}
+
 [[noreturn]] void malformed(const std::string& source, const std::string& field,
                             const std::string& why) {
     throw Error(ErrorCode::InvalidInput, "import failed: " + source + ", field '" + field +
@@ -121,8 +129,10 @@ TagResult run_from_json(const nlohmann::json& j, const std::string& body,
             }
             run.scores.push_back(score);
         }
-    } catch (const nlohmann::json::exception& e) {
-        malformed(source, "scores", e.what());
+    } catch (const nlohmann::json::exception&) {
+        malformed(source, "scores",
+                  "must be a list of {\"label_set\", \"scores\": [{\"label\", \"score\"}]} "
+                  "objects");
     }
     return run;
 }
@@ -140,7 +150,7 @@ OurJson parse_our_json(const std::string& text, const std::string& file) {
     try {
         root = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        malformed(file, "(file)", std::string("not valid JSON: ") + e.what());
+        malformed(file, "(file)", json_error(e));
     }
     if (!root.is_object() || !root.contains("entries") || !root["entries"].is_array()) {
         malformed(file, "entries", "an Empathic export has an \"entries\" list");
@@ -148,8 +158,18 @@ OurJson parse_our_json(const std::string& text, const std::string& file) {
     OurJson result;
     result.active = root.value("active_label_set", "");
     if (root.contains("label_sets")) {
+        if (!root["label_sets"].is_array()) malformed(file, "label_sets", "must be a list");
+        std::size_t n = 0;
         for (const auto& set : root["label_sets"]) {
-            result.label_sets.push_back(detail::validate_label_set(label_set_from_json(set)));
+            std::string where = "label set " + std::to_string(++n) + " of " + file;
+            try {
+                result.label_sets.push_back(detail::validate_label_set(label_set_from_json(set)));
+            } catch (const Error& e) {
+                malformed(where, "label_sets", e.what());
+            } catch (const nlohmann::json::exception&) {
+                malformed(where, "label_sets",
+                          "must be an object with \"name\", \"template\" and \"labels\"");
+            }
         }
     }
     std::size_t n = 0;
@@ -168,7 +188,10 @@ OurJson parse_our_json(const std::string& text, const std::string& file) {
         e.question = json_string(j, "question", item.source, false);
         item.parent_uid = json_string(j, "parent_uid", item.source, false);
         e.deleted = j.value("deleted", false);
-        if (j.contains("scores")) {
+        if (j.contains("scores") && !j["scores"].is_null()) {
+            if (!j["scores"].is_array()) {
+                malformed(item.source, "scores", "must be a list of label-set results");
+            }
             for (const auto& run : j["scores"])
                 e.scores.push_back(run_from_json(run, e.body, item.source));
         }
@@ -351,7 +374,7 @@ std::string read_dayone_source(const std::filesystem::path& path) {
     }
     if (found < 0) {
         zip_close(archive);
-        malformed(path.string(), "Journal.json", "the zip has no journal JSON file");
+        malformed(path.string(), "Journal.json", "Journal.json is missing from the zip");
     }
     zip_stat_t st;
     zip_stat_index(archive, static_cast<zip_uint64_t>(found), 0, &st);
@@ -371,7 +394,7 @@ std::vector<ImportedEntry> parse_dayone(const std::string& text, const std::stri
     try {
         root = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        malformed(file, "(file)", std::string("not valid JSON: ") + e.what());
+        malformed(file, "(file)", "neither a Day One zip nor its Journal.json: " + json_error(e));
     }
     if (!root.is_object() || !root.contains("entries") || !root["entries"].is_array()) {
         malformed(file, "entries", "a Day One export has an \"entries\" list");
@@ -437,10 +460,15 @@ std::vector<ImportedEntry> parse_jrnl(const std::string& text, const std::string
     try {
         root = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        malformed(file, "(file)", std::string("not valid JSON: ") + e.what());
+        malformed(file, "(file)",
+                  "only jrnl's JSON export is read (make it with `jrnl --export json > "
+                  "journal.json`); this file is " +
+                      json_error(e));
     }
     if (!root.is_object() || !root.contains("entries") || !root["entries"].is_array()) {
-        malformed(file, "entries", "a jrnl export has an \"entries\" list");
+        malformed(file, "entries",
+                  "only jrnl's JSON export (`jrnl --export json`) is read; it has an "
+                  "\"entries\" list");
     }
     std::vector<ImportedEntry> result;
     std::size_t n = 0;

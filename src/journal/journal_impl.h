@@ -39,6 +39,10 @@ void validate_text(const std::string& title, const std::string& body, const std:
 std::vector<std::string> clean_tags(const std::vector<std::string>& tags, const std::string& what);
 /// Validates and cleans a label set (name, template with one {}, threshold in [0, 1], labels).
 LabelSet validate_label_set(LabelSet set);
+/// The user's search words as an FTS5 query: each word or "phrase" quoted (so punctuation such
+/// as self-care or 9:30 is plain text), OR/AND/NOT between words and a trailing * kept.
+/// InvalidInput when no word is left to look for.
+std::string fts_query(const std::string& text);
 
 }  // namespace detail
 

@@ -153,10 +153,11 @@ LabelSet label_set_from_json(const nlohmann::json& json) {
                                       parse_valence(label.value("valence", "neutral"))});
             }
         }
-    } catch (const nlohmann::json::exception& e) {
+    } catch (const nlohmann::json::exception&) {
         throw Error(ErrorCode::InvalidInput,
-                    "the label set is malformed (" + std::string(e.what()) +
-                        "); it needs \"name\" and \"labels\" like [{\"label\":\"calm\"}]");
+                    "the label set is malformed: it needs a \"name\" and \"labels\" like "
+                    "[{\"label\":\"calm\"}], \"template\", \"mode\" and \"engine\" as text, "
+                    "\"threshold\" as a number");
     }
     return set;
 }

@@ -1,6 +1,9 @@
 // Search: SQLite FTS5 full text with highlighted snippets, combined with filters on empathic
 // tags (score at least the set's threshold or a given minimum), dates and own tags, sorted by
 // date, a label's score, overall intensity or relevance.
+#include <cctype>
+#include <string_view>
+
 #include "core/error.h"
 #include "journal/journal_impl.h"
 
@@ -19,7 +22,81 @@ std::string bound(const std::string& text, bool upper, const char* what) {
     return local;
 }
 
+// True when `term` holds something the full-text index keeps: a letter or digit (any byte
+// of a multi-byte UTF-8 character counts, as unicode61 indexes letters of every script).
+bool has_word(std::string_view term) {
+    for (unsigned char c : term) {
+        if (c >= 0x80 || std::isalnum(c)) return true;
+    }
+    return false;
+}
+
+// `term` as an FTS5 string: in double quotes, inner quotes doubled. FTS5 then splits it into
+// words the way it split the entries, so "self-care", "don't" or "9:30" just work.
+std::string quoted(std::string_view term) {
+    std::string out = "\"";
+    for (char c : term) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
 }  // namespace
+
+namespace detail {
+
+std::string fts_query(const std::string& text) {
+    // Split into terms: "quoted phrases" stay whole, everything else splits at spaces and
+    // parentheses.
+    std::vector<std::pair<std::string, bool>> terms;  // (term, was a phrase)
+    for (std::size_t i = 0; i < text.size();) {
+        char c = text[i];
+        if (std::isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')') {
+            ++i;
+        } else if (c == '"') {
+            auto end = text.find('"', i + 1);
+            if (end == std::string::npos) end = text.size();
+            terms.push_back({text.substr(i + 1, end - i - 1), true});
+            i = end + 1;
+        } else {
+            std::size_t end = i;
+            while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) &&
+                   text[end] != '(' && text[end] != ')' && text[end] != '"') {
+                ++end;
+            }
+            terms.push_back({text.substr(i, end - i), false});
+            i = end;
+        }
+    }
+
+    // Rebuild: each word or phrase quoted, a trailing * kept as a prefix search, OR/AND/NOT
+    // kept only between two words, anything without a letter or digit dropped.
+    std::string query;
+    bool operator_pending = false;
+    std::string pending;
+    for (const auto& [term, phrase] : terms) {
+        if (!phrase && (term == "OR" || term == "AND" || term == "NOT")) {
+            if (!query.empty()) {
+                pending = term;
+                operator_pending = true;
+            }
+            continue;
+        }
+        bool prefix = !phrase && term.size() > 1 && term.back() == '*';
+        std::string_view word =
+            prefix ? std::string_view(term).substr(0, term.size() - 1) : std::string_view(term);
+        if (!has_word(word)) continue;
+        if (!query.empty()) query += operator_pending ? " " + pending + " " : " ";
+        operator_pending = false;
+        query += quoted(word) + (prefix ? "*" : "");
+    }
+    if (query.empty()) {
+        throw Error(ErrorCode::InvalidInput, "the search '" + text.substr(0, 40) +
+                                                 "' has no words to look for; search for a word "
+                                                 "or leave the words out to filter only");
+    }
+    return query;
+}
+
+}  // namespace detail
 
 SearchResult Journal::search(const SearchQuery& q) const {
     if (q.limit < 0 || q.offset < 0) {
@@ -46,7 +123,7 @@ SearchResult Journal::search(const SearchQuery& q) const {
         q.trash ? " WHERE e.deleted_utc IS NOT NULL" : " WHERE e.deleted_utc IS NULL";
     if (full_text) {
         where += " AND entries_fts MATCH ?";
-        text_param(q.text);
+        text_param(detail::fts_query(q.text));
     }
     if (q.from) {
         where += " AND e.created_local >= ?";

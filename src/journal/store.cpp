@@ -1,13 +1,15 @@
 // The store: schema and migrations, entries, own tags, label sets, reflections, the trash.
 //
-// The schema version lives in PRAGMA user_version. Migrations run in order inside one
-// transaction each at start-up, only ever adding tables, columns and indexes, so an older
+// The schema version lives in PRAGMA user_version. Migrations run in order at start-up inside
+// one write transaction that reads the version again once it holds the lock (several processes
+// may open a new journal at once), only ever adding tables, columns and indexes, so an older
 // journal opens with everything it held. A journal newer than this program is refused rather
 // than touched.
 #include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <set>
 
@@ -192,6 +194,23 @@ std::string new_uid() {
 void validate_text(const std::string& title, const std::string& body, const std::string& what) {
     utf8::require_valid(title, what + "'s title");
     utf8::require_valid(body, what);
+
+    // Control characters (NUL, escape, ...) have no place in a journal: they cut search
+    // snippets short and can drive the terminal that shows the entry. Tab and line breaks stay.
+    auto refuse_controls = [&](const std::string& text, const std::string& part) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(text[i]);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+                char code[8];
+                std::snprintf(code, sizeof code, "U+%04X", c);
+                throw Error(ErrorCode::InvalidInput, part + " holds the control character " + code +
+                                                         " at byte " + std::to_string(i) +
+                                                         "; remove it and save again");
+            }
+        }
+    };
+    refuse_controls(title, what + "'s title");
+    refuse_controls(body, what);
     if (utf8::trim(body).empty()) {
         throw Error(ErrorCode::InvalidInput, what + " is empty; write something to save");
     }
@@ -274,28 +293,40 @@ Journal::Impl::Impl(Options opts)
 }
 
 void Journal::Impl::migrate() {
-    auto version_stmt = db.prepare("PRAGMA user_version");
-    version_stmt.step();
-    int version = static_cast<int>(version_stmt.int64(0));
-    version_stmt = db.prepare("SELECT 1");
-    if (version > kSchemaVersion) {
-        throw Error(ErrorCode::Conflict, "the journal was written by a newer Empathic (schema " +
-                                             std::to_string(version) +
-                                             "); upgrade Empathic to open it");
-    }
+    auto read_version = [this] {
+        auto stmt = db.prepare("PRAGMA user_version");
+        stmt.step();
+        int version = static_cast<int>(stmt.int64(0));
+        if (version > kSchemaVersion) {
+            throw Error(ErrorCode::Conflict,
+                        "the journal was written by a newer Empathic (schema " +
+                            std::to_string(version) + "); upgrade Empathic to open it");
+        }
+        return version;
+    };
+    if (read_version() == kSchemaVersion) return;
+
+    // Several processes may open a new journal at once: the write lock is taken first and the
+    // version read again under it, so only one of them migrates and the others find it done.
+    sql::Transaction tx(db);
+    int version = read_version();
     for (int step = version; step < kSchemaVersion; ++step) {
-        sql::Transaction tx(db);
         db.exec(kMigrations[step]);
         db.exec("PRAGMA user_version = " + std::to_string(step + 1));
-        tx.commit();
-        EMP_LOG_INFO("journal", "schema migrated to version {}", step + 1);
+    }
+    tx.commit();
+    if (version < kSchemaVersion) {
+        EMP_LOG_INFO("journal", "schema migrated from version {} to {}", version, kSchemaVersion);
     }
 }
 
 void Journal::Impl::install_default_label_sets() {
-    auto count = db.prepare("SELECT count(*) FROM label_sets");
-    count.step();
-    if (count.int64(0) > 0) return;
+    auto has_sets = [this] {
+        auto count = db.prepare("SELECT count(*) FROM label_sets");
+        count.step();
+        return count.int64(0) > 0;
+    };
+    if (has_sets()) return;
 
     auto path =
         options.default_label_sets.value_or(paths::data_dir() / "labelsets" / "default.json");
@@ -308,6 +339,7 @@ void Journal::Impl::install_default_label_sets() {
     }
     std::string active = data.value("active", "");
     sql::Transaction tx(db);
+    if (has_sets()) return;  // another process installed them while this one waited
     for (const auto& json : data.at("sets")) {
         LabelSet set = detail::validate_label_set(label_set_from_json(json));
         set.active = set.name == active;

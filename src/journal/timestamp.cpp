@@ -57,9 +57,29 @@ std::string format_local(std::int64_t local_seconds, bool with_seconds = true) {
     std::time_t t = static_cast<std::time_t>(local_seconds);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, with_seconds ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d", &tm);
+    // Always four digits for the year (strftime's %Y writes year 1 as "1"), so that every
+    // stored or exported date reads back.
+    char buffer[48];
+    if (with_seconds) {
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday);
+    }
     return buffer;
+}
+
+// Refuses an instant whose UTC form falls outside years 0001..9999: exports write dates in
+// UTC too (Day One), and every date must read back.
+const Timestamp& in_range(const Timestamp& t, const std::string& raw, const std::string& what) {
+    constexpr std::int64_t kFirst = -62135596800;  // 0001-01-01T00:00:00Z
+    constexpr std::int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+    if (t.utc < kFirst || t.utc > kLast) {
+        throw Error(ErrorCode::InvalidInput,
+                    what + " '" + raw.substr(0, 40) + "' is outside the years 0001 to 9999");
+    }
+    return t;
 }
 
 }  // namespace
@@ -83,6 +103,10 @@ Timestamp Timestamp::parse(const std::string& raw, const std::string& what) {
         bad_date(raw, what);
     }
     std::tm tm{};
+    if (number(text, 0, 4) < 1) {
+        throw Error(ErrorCode::InvalidInput, what + " '" + raw.substr(0, 40) +
+                                                 "' has year 0000; years run from 0001 to 9999");
+    }
     tm.tm_year = number(text, 0, 4) - 1900;
     tm.tm_mon = number(text, 5, 2) - 1;
     tm.tm_mday = number(text, 8, 2);
@@ -128,7 +152,7 @@ Timestamp Timestamp::parse(const std::string& raw, const std::string& what) {
     if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) {
         result.utc = local_seconds;
         result.offset_minutes = 0;
-        return result;
+        return in_range(result, raw, what);
     }
     if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
         int sign = text[pos] == '-' ? -1 : 1;
@@ -146,7 +170,7 @@ Timestamp Timestamp::parse(const std::string& raw, const std::string& what) {
         if (hours > 18 || minutes > 59) bad_date(raw, what);
         result.offset_minutes = sign * (hours * 60 + minutes);
         result.utc = local_seconds - result.offset_minutes * 60;
-        return result;
+        return in_range(result, raw, what);
     }
     if (pos != text.size()) bad_date(raw, what);
 
@@ -155,7 +179,7 @@ Timestamp Timestamp::parse(const std::string& raw, const std::string& what) {
     result.utc = local_seconds - guess * 60;
     result.offset_minutes = local_offset_at(result.utc);
     result.utc = local_seconds - result.offset_minutes * 60;
-    return result;
+    return in_range(result, raw, what);
 }
 
 std::string Timestamp::local() const {
@@ -231,9 +255,18 @@ std::pair<std::string, std::string> resolve_dates(const std::string& phrase) {
     }
     char buffer[16];
     auto month_range = [&](int year, int month) {
+        if (month < 1 || month > 12) {
+            throw Error(ErrorCode::InvalidInput,
+                        "the period '" + phrase.substr(0, 40) + "' names no month; use 2024-03");
+        }
+        // The month's real last day: 30 or 31, and 28 or 29 for February (leap years).
+        static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        int last = month == 2 && leap ? 29 : kDays[month - 1];
         std::snprintf(buffer, sizeof buffer, "%04d-%02d", year, month);
         std::string prefix = buffer;
-        return std::pair<std::string, std::string>{prefix + "-01", prefix + "-31"};
+        std::snprintf(buffer, sizeof buffer, "-%02d", last);
+        return std::pair<std::string, std::string>{prefix + "-01", prefix + buffer};
     };
     int year = today.tm_year + 1900;
     int month = today.tm_mon + 1;

@@ -196,7 +196,11 @@ TEST_F(JournalTest, MalformedImportsWriteNothing) {
     EXPECT_NE(m.find("entry 2"), std::string::npos) << m;
     EXPECT_NE(m.find("creationDate"), std::string::npos) << m;
 
-    write(dir / "ours.json", R"({"entries":[{"created":"2024-01-01","body":"bad \u0000 ok"},
+    write(dir / "nul.json", R"({"entries":[{"created":"2024-01-01","body":"bad \u0000 ok"}]})");
+    m = message("json", dir / "nul.json");
+    EXPECT_NE(m.find("entry 1 of nul.json"), std::string::npos) << m;
+    EXPECT_NE(m.find("control character U+0000 at byte 4"), std::string::npos) << m;
+    write(dir / "ours.json", R"({"entries":[{"created":"2024-01-01","body":"fine"},
           {"created":"2024-01-02","body":17}]})");
     m = message("json", dir / "ours.json");
     EXPECT_NE(m.find("'body'"), std::string::npos) << m;
@@ -214,6 +218,45 @@ TEST_F(JournalTest, MalformedImportsWriteNothing) {
     m = message("markdown", notes);
     EXPECT_NE(m.find("b.md"), std::string::npos) << m;
     EXPECT_NE(m.find("'created'"), std::string::npos) << m;
+
+    // Messages in words, naming the file, the entry and the field; no library jargon.
+    write(dir / "scores.json", R"({"entries":[{"created":"2024-01-01","body":"ok",
+          "scores":["joy"]}]})");
+    m = message("json", dir / "scores.json");
+    EXPECT_NE(m.find("entry 1 of scores.json"), std::string::npos) << m;
+    EXPECT_NE(m.find("'scores'"), std::string::npos) << m;
+    EXPECT_EQ(m.find("json.exception"), std::string::npos) << m;
+    write(dir / "scores2.json", R"({"entries":[{"created":"2024-01-01","body":"ok",
+          "scores":"joy"}]})");
+    m = message("json", dir / "scores2.json");
+    EXPECT_NE(m.find("'scores'"), std::string::npos) << m;
+    EXPECT_EQ(m.find("json.exception"), std::string::npos) << m;
+
+    write(dir / "sets.json", R"({"label_sets":[{"name":"x"}],"entries":[]})");
+    m = message("json", dir / "sets.json");
+    EXPECT_EQ(m.rfind("import failed: label set 1 of sets.json", 0), 0u) << m;
+    EXPECT_NE(m.find("'label_sets'"), std::string::npos) << m;
+    EXPECT_EQ(m.find("json.exception"), std::string::npos) << m;
+
+    write(dir / "plain.txt", "2024-01-01 10:00 A jrnl entry in plain text.\n");
+    m = message("jrnl", dir / "plain.txt");
+    EXPECT_NE(m.find("jrnl --export json"), std::string::npos) << m;
+    m = message("dayone", dir / "plain.txt");
+    EXPECT_NE(m.find("neither a Day One zip nor"), std::string::npos) << m;
+    EXPECT_EQ(m.find("json.exception"), std::string::npos) << m;
+
+    {
+        int error = 0;
+        auto zip_path = dir / "photos.zip";
+        zip_t* archive = zip_open(zip_path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+        ASSERT_NE(archive, nullptr);
+        static const char kText[] = "not a journal";
+        zip_source_t* source = zip_source_buffer(archive, kText, sizeof kText - 1, 0);
+        ASSERT_GE(zip_file_add(archive, "photo.txt", source, ZIP_FL_OVERWRITE), 0);
+        ASSERT_EQ(zip_close(archive), 0);
+        m = message("dayone", zip_path);
+        EXPECT_NE(m.find("Journal.json is missing from the zip"), std::string::npos) << m;
+    }
 
     EXPECT_EQ(error_of([&] { journal->import("evernote", dir); }), ErrorCode::InvalidInput);
     EXPECT_EQ(error_of([&] { journal->import("json", dir / "missing.json"); }),

@@ -81,7 +81,7 @@ TEST_F(SearchTest, OwnTagsAndSorting) {
     EXPECT_DOUBLE_EQ(journal->search(intensity).hits[0].rank, 0.9);
 }
 
-// Bad searches say what is wrong: unknown label, unknown set, broken FTS syntax, bad date.
+// Bad searches say what is wrong: unknown label, unknown set, no words to search, bad date.
 TEST_F(SearchTest, BadQueriesAreClearErrors) {
     SearchQuery q;
     q.feelings = {{"hangry", std::nullopt}};
@@ -90,7 +90,9 @@ TEST_F(SearchTest, BadQueriesAreClearErrors) {
     set.label_set = "nope";
     EXPECT_EQ(error_of([&] { journal->search(set); }), ErrorCode::NotFound);
     SearchQuery syntax;
-    syntax.text = "\"unclosed";
+    syntax.text = "\"unclosed";  // read as the phrase "unclosed"
+    EXPECT_EQ(error_of([&] { journal->search(syntax); }), std::nullopt);
+    syntax.text = "(*)";
     EXPECT_EQ(error_of([&] { journal->search(syntax); }), ErrorCode::InvalidInput);
     SearchQuery date;
     date.from = "last tuesday-ish";
@@ -132,4 +134,37 @@ TEST_F(SearchTest, SaddestWeek) {
     EXPECT_EQ(error_of([&] { journal->top_periods("hangry", Period::Week); }),
               ErrorCode::InvalidInput);
     EXPECT_EQ(error_of([&] { parse_period("fortnight"); }), ErrorCode::InvalidInput);
+}
+
+// Ordinary words with punctuation are plain text, not FTS5 syntax; phrases, OR and prefix* work.
+TEST_F(SearchTest, PunctuatedWordsJustWork) {
+    add("Self-care day: don't check e-mail before 9:30, x -y.", "2024-05-01T09:00:00+02:00");
+    for (const char* words : {"self-care", "don't", "9:30", "e-mail", "x -y", "(self", "care)"}) {
+        SearchQuery q;
+        q.text = words;
+        EXPECT_EQ(journal->search(q).total, 1) << words;
+    }
+    SearchQuery q;
+    q.text = "\"proud\" OR lonely";
+    EXPECT_EQ(journal->search(q).total, 2);
+    q.text = "anx*";
+    EXPECT_EQ(journal->search(q).total, 2);
+    q.text = "\"sad and lonely\"";
+    EXPECT_EQ(journal->search(q).total, 1);
+    q.text = "anxious NOT move";
+    EXPECT_EQ(journal->search(q).total, 1);
+    q.text = "OR work";
+    EXPECT_EQ(journal->search(q).total, 2);
+
+    // Nothing searchable left: a clear message, not an FTS5 error.
+    for (const char* nothing : {"*", "-", "\"\"", "OR"}) {
+        q.text = nothing;
+        try {
+            journal->search(q);
+            ADD_FAILURE() << nothing << " was accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::InvalidInput);
+            EXPECT_NE(std::string(e.what()).find("no words"), std::string::npos) << e.what();
+        }
+    }
 }

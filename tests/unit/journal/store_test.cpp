@@ -1,6 +1,8 @@
 // The store: entries are kept whole, bad input writes nothing, the trash, migrations.
 #include <sqlite3.h>
 
+#include <thread>
+
 #include "core/error.h"
 #include "journal_fixture.h"
 
@@ -53,6 +55,53 @@ TEST_F(JournalTest, TimestampsParseOrFailClearly) {
     }
     EXPECT_EQ(error_of([&] { resolve_dates("someday"); }), ErrorCode::InvalidInput);
     EXPECT_EQ(resolve_dates("2024-02").first, "2024-02-01");
+}
+
+// A month period ends on the month's real last day, leap years included, and reads as a date.
+TEST(Timestamp, MonthPeriodsEndOnTheLastDay) {
+    EXPECT_EQ(resolve_dates("2024-02").second, "2024-02-29");
+    EXPECT_EQ(resolve_dates("2023-02").second, "2023-02-28");
+    EXPECT_EQ(resolve_dates("1900-02").second, "1900-02-28");
+    EXPECT_EQ(resolve_dates("2000-02").second, "2000-02-29");
+    EXPECT_EQ(resolve_dates("2025-04").second, "2025-04-30");
+    EXPECT_EQ(resolve_dates("2026-11").second, "2026-11-30");
+    EXPECT_EQ(resolve_dates("2026-12").second, "2026-12-31");
+    for (const char* phrase : {"this-month", "last-month"}) {
+        auto [from, to] = resolve_dates(phrase);
+        EXPECT_NO_THROW(Timestamp::parse(to)) << phrase << " ends " << to;
+        EXPECT_EQ(from.substr(0, 7), to.substr(0, 7)) << phrase;
+    }
+    EXPECT_EQ(error_of([&] { resolve_dates("2024-13"); }), ErrorCode::InvalidInput);
+}
+
+// Years below 1000 are written with four digits and read back; year 0 and beyond are refused.
+TEST(Timestamp, FourDigitYears) {
+    Timestamp early = Timestamp::parse("0001-01-01T00:00:00+00:00");
+    EXPECT_EQ(early.to_string(), "0001-01-01T00:00:00+00:00");
+    EXPECT_EQ(Timestamp::parse(early.to_string()).utc, early.utc);
+    EXPECT_EQ(Timestamp::parse("0999-05-05 10:00").local(), "0999-05-05T10:00:00");
+    EXPECT_EQ(Timestamp::parse("9999-12-31T12:00:00Z").local(), "9999-12-31T12:00:00");
+    for (const char* bad : {"0000-01-01", "0000-06-01T12:00:00Z", "0001-01-01T00:00:00+05:00",
+                            "9999-12-31T23:00:00-05:00"}) {
+        EXPECT_EQ(error_of([&] { Timestamp::parse(bad); }), ErrorCode::InvalidInput) << bad;
+    }
+}
+
+// An entry of year 999 survives a JSON export and import.
+TEST_F(JournalTest, EarlyYearsSurviveExport) {
+    add("an old letter", "0999-05-05T10:00:00+00:00");
+    for (const std::string format : {"json", "markdown", "dayone"}) {
+        auto out = temp("early-" + format);
+        journal->export_to(format, out);
+        auto other = open(temp("early-import-" + format));
+        EXPECT_EQ(other->import(format, out).added, 1) << format;
+        auto entries = other->list();
+        ASSERT_EQ(entries.size(), 1u) << format;
+        EXPECT_EQ(entries[0].created.to_string(), "0999-05-05T10:00:00+00:00") << format;
+    }
+    auto entries = journal->list();
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].created.to_string(), "0999-05-05T10:00:00+00:00");
 }
 
 // Editing the text drops the old scores in the same step and marks the entry pending again.
@@ -151,4 +200,59 @@ TEST_F(JournalTest, AnswersFormThreads) {
     EXPECT_EQ(journal->search(q).hits.at(0).entry.id, answer.id);
     EXPECT_EQ(error_of([&] { journal->add_answer(parent.id, "", "x"); }), ErrorCode::InvalidInput);
     EXPECT_EQ(error_of([&] { journal->add_answer(999, "Why?", "x"); }), ErrorCode::NotFound);
+}
+
+// Ten first opens of a new journal at once (each its own connection, as separate processes
+// would be) all succeed, and every entry they add is stored.
+TEST_F(JournalTest, ConcurrentFirstOpensLoseNothing) {
+    auto fresh = temp("concurrent");
+    constexpr int kWriters = 10;
+    std::vector<std::thread> threads;
+    std::vector<std::string> errors(kWriters);
+    for (int i = 0; i < kWriters; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                auto own = open(fresh);
+                NewEntry e;
+                e.body = "entry " + std::to_string(i);
+                own->add(e);
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < kWriters; ++i) EXPECT_EQ(errors[i], "") << "writer " << i;
+    auto check = open(fresh);
+    EXPECT_EQ(check->count(), kWriters);
+    EXPECT_EQ(check->label_sets().size(), journal->label_sets().size());
+}
+
+// NUL and other C0 control characters are refused in titles and bodies, naming the offset;
+// tab and line breaks are kept.
+TEST_F(JournalTest, ControlCharactersRefused) {
+    for (std::string bad :
+         {std::string("before\0after", 12), std::string("bell\a"), std::string("\x1b]0;pwned\a")}) {
+        NewEntry e;
+        e.body = bad;
+        try {
+            journal->add(e);
+            ADD_FAILURE() << "accepted a control character";
+        } catch (const Error& error) {
+            EXPECT_EQ(error.code(), ErrorCode::InvalidInput);
+            EXPECT_NE(std::string(error.what()).find("control character U+00"), std::string::npos)
+                << error.what();
+        }
+        NewEntry titled;
+        titled.title = bad;
+        titled.body = "fine";
+        EXPECT_EQ(error_of([&] { journal->add(titled); }), ErrorCode::InvalidInput);
+    }
+    try {
+        add(std::string("abc\0", 4));
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("at byte 3"), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(journal->count(), 0);
+    EXPECT_EQ(add("tab\there\r\nnext line").body, "tab\there\r\nnext line");
 }
