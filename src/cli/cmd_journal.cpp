@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
@@ -73,8 +75,19 @@ std::string edit_in_editor(const std::string& initial) {
     return text;
 }
 
+// Text piped in or written in the editor ends with a newline (or several) that is no part of
+// the entry; only that trailing whitespace goes, the inner text is kept as written.
+std::string trim_end(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
+                             text.back() == '\t')) {
+        text.pop_back();
+    }
+    return text;
+}
+
 std::string read_stdin() {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return trim_end(
+        std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()));
 }
 
 // "grateful" or "grateful:0.7" as a tag filter.
@@ -91,6 +104,28 @@ TagFilter parse_feeling(const std::string& text) {
         }
     }
     return filter;
+}
+
+// Entry text made safe to print: C0 and C1 control characters (escape sequences that could
+// retitle or drive the terminal) become U+FFFD; with `keep_lines`, newline and tab stay.
+std::string printable(std::string_view text, bool keep_lines = false) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        bool c1 = c == 0xC2 && i + 1 < text.size() &&
+                  static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                  static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+        if (c1) {
+            out += "\uFFFD";
+            ++i;
+        } else if ((c < 0x20 || c == 0x7f) && !(keep_lines && (c == '\n' || c == '\t'))) {
+            out += "\uFFFD";
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
 }
 
 std::string short_date(const Entry& e) {
@@ -116,33 +151,50 @@ std::string tags_line(const Entry& e) {
 }
 
 void print_entry_row(const Entry& e) {
-    fmt::print("{:>5}  {}  {:<48}  {}\n", e.id, short_date(e), first_line(e, 48), tags_line(e));
+    fmt::print("{:>5}  {}  {:<48}  {}\n", e.id, short_date(e), printable(first_line(e, 48)),
+               printable(tags_line(e)));
 }
 
 void print_entry(const Entry& e, int indent = 0) {
     std::string pad(static_cast<std::size_t>(indent), ' ');
     fmt::print("{}#{}  {}{}\n", pad, e.id, e.created.to_string(),
                e.deleted ? "  (in the trash)" : "");
-    if (e.parent_id) fmt::print("{}answers #{}: {}\n", pad, *e.parent_id, e.question);
-    if (!e.title.empty()) fmt::print("{}{}\n", pad, e.title);
+    if (e.parent_id) {
+        fmt::print("{}answers #{}: {}\n", pad, *e.parent_id, printable(e.question));
+    }
+    if (!e.title.empty()) fmt::print("{}{}\n", pad, printable(e.title));
     if (!e.tags.empty()) {
         std::string tags;
         for (const auto& t : e.tags) tags += (tags.empty() ? "#" : " #") + t;
-        fmt::print("{}{}\n", pad, tags);
+        fmt::print("{}{}\n", pad, printable(tags));
     }
-    fmt::print("\n{}\n\n", e.body);
+    fmt::print("\n{}\n\n", printable(e.body, true));
     if (e.tagging != TaggingState::Done) {
         fmt::print("{}feelings: tagging {}{}\n", pad, tagging_state_name(e.tagging),
                    e.tagging_error.empty() ? "" : " (" + e.tagging_error + ")");
     }
     for (const auto& run : e.scores) {
         fmt::print("{}{} ({} engine, {}):\n", pad, run.label_set, run.engine, run.model);
+        bool any = false;
         for (const auto& s : run.scores) {
             if (s.score < run.threshold) continue;
+            any = true;
             std::size_t end = std::min(s.evidence.end, e.body.size());
             std::size_t start = std::min(s.evidence.start, end);
             fmt::print("{}  {:<14} {:.2f}  \"{}\"\n", pad, s.label, s.score,
-                       e.body.substr(start, end - start));
+                       printable(e.body.substr(start, end - start)));
+        }
+        if (!any) {
+            // Say so, with the strongest scores, rather than leave the header bare.
+            auto top = run.scores;
+            std::sort(top.begin(), top.end(),
+                      [](const auto& a, const auto& b) { return a.score > b.score; });
+            std::string line;
+            for (std::size_t i = 0; i < top.size() && i < 3; ++i) {
+                line += fmt::format("{}{} {:.2f}", i ? ", " : "", top[i].label, top[i].score);
+            }
+            fmt::print("{}  no feeling above the threshold ({:.2f}){}\n", pad, run.threshold,
+                       line.empty() ? "" : "; strongest: " + line);
         }
     }
     if (e.reflection && !e.reflection->is_null()) {
@@ -189,7 +241,7 @@ void add_entry_commands(CLI::App& app) {
     auto no_tag = std::make_shared<bool>(false);
     add->add_option("text", *text, "The entry; omit to read stdin or open $EDITOR");
     add->add_option("--title", *title, "A title");
-    add->add_option("-t,--tag", *tags, "Your own tag (repeatable)");
+    add->add_option("-t,--tag", *tags, "Your own tag (repeatable)")->allow_extra_args(false);
     add->add_option("--date", *date, "When it happened (2024-03-05 08:15, default now)");
     add->add_flag("--json", *json, "Print the stored entry as JSON");
     add->add_flag("--no-tag", *no_tag, "Store only; tag later (empathic retag)");
@@ -200,7 +252,7 @@ void add_entry_commands(CLI::App& app) {
         } else if (!::isatty(STDIN_FILENO)) {
             entry.body = read_stdin();
         } else {
-            entry.body = edit_in_editor("");
+            entry.body = trim_end(edit_in_editor(""));
         }
         entry.title = *title;
         entry.tags = *tags;
@@ -262,7 +314,8 @@ void add_entry_commands(CLI::App& app) {
     edit->add_option("id", *edit_id, "Entry id")->required();
     edit->add_option("--text", *edit_text, "New text (else stdin, or $EDITOR)");
     edit->add_option("--title", *edit_title, "New title");
-    edit->add_option("-t,--tag", *edit_tags, "Replace your own tags (repeatable)");
+    edit->add_option("-t,--tag", *edit_tags, "Replace your own tags (repeatable)")
+        ->allow_extra_args(false);
     edit->add_option("--date", *edit_date, "New date");
     edit->add_flag("--json", *edit_json, "Print the entry as JSON");
     edit->callback([=] {
@@ -275,7 +328,7 @@ void add_entry_commands(CLI::App& app) {
         } else if (!::isatty(STDIN_FILENO) && !other_change) {
             change.body = read_stdin();
         } else if (!other_change) {
-            change.body = edit_in_editor(old.body);
+            change.body = trim_end(edit_in_editor(old.body));
         }
         if (edit_title->has_value()) change.title = **edit_title;
         if (!edit_tags->empty()) change.tags = *edit_tags;
@@ -344,9 +397,11 @@ void add_search_commands(CLI::App& app) {
     auto set = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     search->add_option("words", *words, "Full-text query (FTS5: words, \"phrases\", OR, pre*)");
-    search->add_option("-f,--feeling", *feelings,
-                       "Tagged with this feeling; LABEL:MIN for a minimum score (repeatable)");
-    search->add_option("-t,--tag", *own, "Has this own tag (repeatable)");
+    search
+        ->add_option("-f,--feeling", *feelings,
+                     "Tagged with this feeling; LABEL:MIN for a minimum score (repeatable)")
+        ->allow_extra_args(false);
+    search->add_option("-t,--tag", *own, "Has this own tag (repeatable)")->allow_extra_args(false);
     search->add_option("-p,--period", *period,
                        "today, yesterday, this-week, last-week, this-month, last-month, "
                        "this-year, 2024, 2024-03");
@@ -394,7 +449,7 @@ void add_search_commands(CLI::App& app) {
         fmt::print("{} entr{}\n", result.total, result.total == 1 ? "y" : "ies");
         for (const auto& hit : result.hits) {
             print_entry_row(hit.entry);
-            if (!hit.snippet.empty()) fmt::print("       {}\n", hit.snippet);
+            if (!hit.snippet.empty()) fmt::print("       {}\n", printable(hit.snippet));
         }
     });
 
@@ -724,7 +779,11 @@ void add_maintenance_commands(CLI::App& app) {
         bool is_import = std::string(verb) == "import";
         auto* cmd = app.add_subcommand(
             verb, is_import
-                      ? "Import entries: markdown FOLDER, json FILE, dayone ZIP|JSON, jrnl FILE"
+                      ? "Import entries: markdown FOLDER, json FILE, dayone ZIP|JSON, jrnl FILE "
+                        "(only jrnl's JSON export, `jrnl --export json`). The file is checked "
+                        "whole before anything is written; entries are then stored in batches, "
+                        "so an import stopped midway may leave some: run it again to finish, "
+                        "nothing is added twice"
                       : "Export the journal: markdown FOLDER, json FILE, dayone ZIP|JSON, "
                         "jrnl FILE");
         auto format = std::make_shared<std::string>();

@@ -8,7 +8,9 @@ empathic_ship_onnxruntime(journal_crash_worker)
 add_test(NAME journal_cli
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/journal/cli_test.sh $<TARGET_FILE:empathic>
                  ${PROJECT_SOURCE_DIR})
+add_test(NAME journal_cli_input
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/journal/cli_input_test.sh $<TARGET_FILE:empathic>)
 add_test(NAME journal_crash
          COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/journal/crash_test.py
                  $<TARGET_FILE:journal_crash_worker> 100)
-set_tests_properties(journal_cli journal_crash PROPERTIES LABELS integration TIMEOUT 900)
+set_tests_properties(journal_cli journal_cli_input journal_crash PROPERTIES LABELS integration TIMEOUT 900)
