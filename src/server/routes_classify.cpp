@@ -136,9 +136,17 @@ ApiResponse hf_models_route(const ApiRequest& req) {
     request.labels = string_list(*labels, "parameters.candidate_labels");
     request.hypothesis_template = opt_string(parameters, "hypothesis_template", kDefaultTemplate);
     request.multi_label = opt_bool(parameters, "multi_label", false);
+    std::size_t total_bytes = 0;
     for (const std::string& text : texts) {
         request.text = text;
         check_limits(request, "parameters.candidate_labels");
+        total_bytes += text.size();
+    }
+    if (total_bytes > kMaxTextBytes) {
+        throw Error(ErrorCode::TooLarge,
+                    fmt::format("'inputs' hold {} bytes together; at most {} bytes are "
+                                "classified in one request",
+                                total_bytes, kMaxTextBytes));
     }
 
     nlohmann::json answers = nlohmann::json::array();

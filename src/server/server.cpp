@@ -190,8 +190,14 @@ void install_hooks(httplib::Server& http, const Api& api, std::size_t max_body) 
         res.set_header("X-Request-Id", id);
         set_current_route("-");
         if (std::optional<Refusal> refusal = check_caller(req, max_body)) {
-            // The body is left unread: the client is told to close the connection.
-            if (has_body(req)) res.set_header("Connection", "close");
+            // The body is left unread: the client is told to close the connection (httplib
+            // answers "Connection: close" when the request asked for it; the Request is its
+            // own non-const object, handed to this hook as const).
+            if (has_body(req)) {
+                auto& request = const_cast<httplib::Request&>(req);
+                request.headers.erase("Connection");
+                request.set_header("Connection", "close");
+            }
             send_json(res, refusal->status, error_body(refusal->code, refusal->message));
             return httplib::Server::HandlerResponse::Handled;
         }
@@ -199,8 +205,7 @@ void install_hooks(httplib::Server& http, const Api& api, std::size_t max_body) 
         // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112,
         // section 6.3), but httplib 0.11 would read one until the client closes, without the
         // body limit (or wait for its read timeout when the client sends nothing, as curl -X
-        // POST does). Saying so spares both. The Request is httplib's own non-const object,
-        // handed to this hook as const.
+        // POST does). Saying so spares both.
         if (!req.has_header("Content-Length")) {
             const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
         }
@@ -349,8 +354,8 @@ void run_server(const ServerOptions& options) {
         http.stop();
         if (!stop_cv.wait_for(lock, kStopGrace, [&] { return finished; })) {
             EMP_LOG_WARN("server",
-                         "a request was still running {} s after the stop signal; "
-                         "exiting without waiting for it",
+                         "requests or connections were still open {} s after the stop signal; "
+                         "exiting without waiting for them",
                          kStopGrace.count());
             _exit(0);
         }

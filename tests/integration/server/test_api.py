@@ -314,6 +314,8 @@ class Classification(ApiTest):
         self.assertIn("16", msg)
         self.fails("POST", "/models/lexical", status=413, code="too_large",
                    body={"inputs": ["hi", "y" * 100_001], "parameters": {"candidate_labels": "a"}})
+        self.fails("POST", "/models/lexical", status=413, code="too_large",
+                   body={"inputs": ["z" * 60_000] * 2, "parameters": {"candidate_labels": "a"}})
         self.assertEqual(len(self.call("POST", "/models/lexical", {
             "inputs": ["hi"] * 16, "parameters": {"candidate_labels": "a"}})), 16)
 
