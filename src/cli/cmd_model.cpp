@@ -92,14 +92,15 @@ struct PullOptions {
     bool force = false;
 };
 
-/// After a first pull: tag the journal with the new model when it loads.
-void adopt_if_first(const std::string& id) {
+/// After a first pull or add: tag the journal with the new model when it loads (`checked`:
+/// it has just passed the self-check, so it is not loaded again).
+void adopt_if_first(const std::string& id, bool checked = false) {
     if (!hub::model_in_use().empty()) {
         std::printf("`empathic model use %s` tags the journal with it.\n", id.c_str());
         return;
     }
     try {
-        hub::self_check_model(id);
+        if (!checked) hub::self_check_model(id);
         hub::use_model(id);
         std::printf(
             "The journal now tags with %s (`empathic model use lexical` goes back to "
@@ -269,18 +270,26 @@ void add_model_commands(CLI::App& app) {
     // add
     auto add_source = std::make_shared<std::string>();
     auto add_id = std::make_shared<std::string>();
-    auto add_replace = std::make_shared<bool>(false);
+    auto add_options = std::make_shared<hub::AddFolderOptions>();
+    auto add_no_check = std::make_shared<bool>(false);
     auto* add = model->add_subcommand(
         "add", "Install a model folder copied from elsewhere (config.json, tokenizer.json, onnx/)");
     add->add_option("path", *add_source, "The model folder")->required();
     add->add_option("--id", *add_id, "Id to install it as, ORG/NAME (default local/<folder>)");
-    add->add_flag("--replace", *add_replace, "Replace an installed model with the same id");
-    add->callback([add_source, add_id, add_replace] {
+    add->add_flag("--replace", add_options->replace, "Replace an installed model with the same id");
+    add->add_flag("--no-check", *add_no_check,
+                  "Install without loading the model and scoring one pair first");
+    add->callback([add_source, add_id, add_options, add_no_check] {
         std::string id = add_id->empty() ? hub::default_id_for_folder(*add_source) : *add_id;
-        auto m = hub::add_model_folder(*add_source, id, *add_replace);
-        std::printf("Installed %s (%s) from %s.\n", m.id.c_str(), human_size(m.size_bytes).c_str(),
-                    add_source->c_str());
-        adopt_if_first(m.id);
+        add_options->self_check = !*add_no_check;
+        // An unusable folder throws the self-check's error: exit status 3, nothing installed.
+        auto m = hub::add_model_folder(*add_source, id, *add_options);
+        std::printf("Installed %s (%s) from %s%s.\n", m.id.c_str(),
+                    human_size(m.size_bytes).c_str(), add_source->c_str(),
+                    add_options->self_check ? "; it loads and scores"
+                                            : " without a self-check (`empathic model info` "
+                                              "runs one)");
+        adopt_if_first(m.id, add_options->self_check);
     });
 
     // list

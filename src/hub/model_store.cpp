@@ -9,6 +9,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 
 #include "app/config.h"
 #include "app/engines.h"
@@ -105,6 +106,23 @@ InstalledModel describe_folder(const std::string& id, const fs::path& folder,
         }
     }
     return model;
+}
+
+/// `error` with the staging copy's paths in its message put back as the user's own: `moved`
+/// are the staged paths of files that were rearranged into onnx/, each with its original path.
+/// A refusal then names the folder the user gave, not a folder they have never seen.
+Error in_source_terms(const Error& error, const fs::path& staging, const fs::path& source,
+                      const std::vector<std::pair<fs::path, fs::path>>& moved) {
+    std::string message = error.what();
+    auto replace_all = [&message](const std::string& from, const std::string& to) {
+        for (auto at = message.find(from); at != std::string::npos;
+             at = message.find(from, at + to.size())) {
+            message.replace(at, from.size(), to);
+        }
+    };
+    for (const auto& [staged, original] : moved) replace_all(staged.string(), original.string());
+    replace_all(staging.string(), source.string());
+    return Error(error.code(), message);
 }
 
 /// The catalogue, or none when it cannot be read (listing must work without it).
@@ -221,7 +239,10 @@ std::vector<PartialDownload> list_partial_downloads() {
     return partials;
 }
 
-InstalledModel describe_installed_model(const std::string& id) {
+namespace {
+
+/// An installed model's folder; throws Error(NotFound) saying how to install it.
+fs::path require_installed(const std::string& id) {
     auto folder = installed_folder(id);
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
@@ -230,6 +251,29 @@ InstalledModel describe_installed_model(const std::string& id) {
                         "` downloads it, `empathic model add PATH` installs a copied folder, "
                         "and `empathic model list` shows what is installed");
     }
+    return folder;
+}
+
+/// Whether `name` is written as a folder path rather than an id ("/media/usb/nli", "./nli").
+bool names_a_folder(const std::string& name) {
+    std::error_code ec;
+    return !name.empty() && (name.front() == '/' || name.front() == '.') &&
+           fs::is_directory(name, ec);
+}
+
+}  // namespace
+
+void check_model_choice(const std::string& model) {
+    if (model.empty() || model == "default" || model == kLexicalEngineName) return;
+    if (names_a_folder(model)) {
+        check_model_folder(model);
+        return;
+    }
+    require_installed(model);
+}
+
+InstalledModel describe_installed_model(const std::string& id) {
+    auto folder = require_installed(id);
     auto catalogue = try_catalogue();
     return describe_folder(id, folder, model_in_use(), catalogue ? &*catalogue : nullptr);
 }
@@ -274,16 +318,21 @@ std::string default_id_for_folder(const fs::path& source) {
     return "local/" + name;
 }
 
-InstalledModel add_model_folder(const fs::path& source, const std::string& id, bool replace) {
+InstalledModel add_model_folder(const fs::path& source_given, const std::string& id,
+                                const AddFolderOptions& options) {
     check_model_id(id);
     std::error_code ec;
-    if (!fs::is_directory(source, ec)) {
-        throw Error(ErrorCode::NotFound, source.string() +
+    if (!fs::is_directory(source_given, ec)) {
+        throw Error(ErrorCode::NotFound, source_given.string() +
                                              " is not a folder: give the folder that holds the "
                                              "model's config.json, tokenizer.json and onnx/");
     }
+    // Messages name the folder as the user wrote it, less a trailing '/' ("usb/nli/").
+    fs::path source = source_given.has_filename() || !source_given.has_parent_path()
+                          ? source_given
+                          : source_given.parent_path();
     auto target = installed_folder(id);
-    if (fs::exists(target, ec) && !replace) {
+    if (fs::exists(target, ec) && !options.replace) {
         throw Error(ErrorCode::Conflict,
                     "model " + id +
                         " is already installed: remove it first (`empathic model "
@@ -299,13 +348,23 @@ InstalledModel add_model_folder(const fs::path& source, const std::string& id, b
     fs::remove_all(staging, ec);
     try {
         fs::copy(source, staging, fs::copy_options::recursive);
+        std::vector<std::pair<fs::path, fs::path>> moved;  // staged path, the user's path
         for (const char* name : {"model.onnx", "model_quantized.onnx"}) {
             if (fs::is_regular_file(staging / name) && !fs::exists(staging / "onnx" / name)) {
                 fs::create_directories(staging / "onnx");
                 fs::rename(staging / name, staging / "onnx" / name);
+                moved.emplace_back(staging / "onnx" / name, source / name);
             }
         }
-        check_model_folder(staging);
+
+        // The copy must hold every file and, unless told otherwise, load and score a pair:
+        // a model that cannot tag is refused here rather than when the journal first uses it.
+        try {
+            check_model_folder(staging);
+            if (options.self_check) self_check_model(staging.string());
+        } catch (const Error& e) {
+            throw in_source_terms(e, staging, source, moved);
+        }
 
         // Record where it came from and each file's checksum.
         json files = json::array();

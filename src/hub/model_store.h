@@ -8,6 +8,8 @@
 //    is first assembled in a staging folder under models/.partial/ (same file system), then
 //    put in place with one rename (or an atomic exchange with the folder it replaces). A
 //    killed process leaves at most a staging folder, which is never read as a model.
+//  - A folder added with add_model_folder() has loaded and scored one pair before it was put
+//    in place (unless its caller skipped the self-check); a refused folder leaves nothing.
 //  - Folders whose name starts with '.' are never models (.partial holds staging folders,
 //    pull locks and folders on their way out).
 //  - .empathic-model.json records where a model came from (hub revision and commit, or the
@@ -73,15 +75,31 @@ std::vector<InstalledModel> list_installed_models();
 /// One installed model. Throws Error(NotFound) saying how to install it.
 InstalledModel describe_installed_model(const std::string& id);
 
+/// Checks that `model` names something that can tag entries, as a label set's engine or a
+/// classify request's model may: "" or "default" (the configured engine), "lexical", an
+/// installed model id, or a model folder path (starting with '/' or '.'). Cheap: loads nothing.
+/// Throws Error(NotFound) saying how to install a missing model, Error(InvalidInput) for a
+/// malformed id, Error(ModelError) for a folder that is not a model.
+void check_model_choice(const std::string& model);
+
 /// Puts a complete staging folder in place as model `id`, replacing an installed copy
 /// atomically. The staging folder must be on the same file system (under models/.partial/).
 void install_staged_folder(const std::filesystem::path& staging, const std::string& id);
 
+/// How add_model_folder() treats an installed model of the same id and an unusable folder.
+struct AddFolderOptions {
+    bool replace = false;    // replace an installed model with the same id
+    bool self_check = true;  // load the copy and score one pair (self_check_model) first
+};
+
 /// Copies a model folder from elsewhere (e.g. a USB stick) into the store as `id`; a
-/// folder with model*.onnx at its top level is rearranged into the hub layout. Throws
-/// Error(Conflict) when `id` is installed and `replace` is false.
+/// folder with model*.onnx at its top level is rearranged into the hub layout. Unless
+/// `options.self_check` is false, the copy must pass self_check_model() before it is
+/// installed. Throws Error(Conflict) when `id` is installed and `options.replace` is false,
+/// and the check's Error when the folder is unusable; either way nothing is installed and no
+/// staging folder is left. Error messages name `source`, never the staging copy.
 InstalledModel add_model_folder(const std::filesystem::path& source, const std::string& id,
-                                bool replace = false);
+                                const AddFolderOptions& options = {});
 
 /// An id for a folder added without one: "local/<folder name>" with unusual characters
 /// replaced.

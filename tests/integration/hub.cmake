@@ -4,6 +4,7 @@
 set(EMPATHIC_HUB_CASES full_pull resume_after_break resume_after_kill variant_change_after_kill
     server_ignores_range
     corrupt_rejected not_found missing_answered_401 gated no_network default_pull add_folder
+    add_refuses_unusable
     use_switches_model)
 foreach(hub_case ${EMPATHIC_HUB_CASES})
   add_test(NAME hub_${hub_case}
