@@ -170,9 +170,17 @@ bool Journal::Impl::tag_one(std::int64_t id, Engine& engine, bool force, BatchRe
         }
         lock.lock();
         if (reflection) {
-            auto exists = db.prepare("SELECT 1 FROM entries WHERE id = ?");
-            exists.bind(1, id);
-            if (exists.step()) insert_reflection(id, Timestamp::now().utc, *reflection);
+            // Check and insert under the write lock: a read left open while writing could not
+            // wait for another process's write (SQLite answers "locked" at once).
+            sql::Transaction tx(db);
+            bool still_there = false;
+            {
+                auto exists = db.prepare("SELECT 1 FROM entries WHERE id = ?");
+                exists.bind(1, id);
+                still_there = exists.step();
+            }
+            if (still_there) insert_reflection(id, Timestamp::now().utc, *reflection);
+            tx.commit();
         }
     }
     return true;
