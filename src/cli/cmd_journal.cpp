@@ -199,7 +199,7 @@ void print_entry(const Entry& e, int indent = 0) {
     }
     if (e.reflection && !e.reflection->is_null()) {
         // Indent every line of the reflection like the entry it belongs to.
-        std::string text = reflect::to_text(*e.reflection);
+        std::string text = printable(reflect::to_text(*e.reflection), true);
         std::string indented;
         for (std::size_t start = 0; start < text.size();) {
             auto end = text.find('\n', start);
