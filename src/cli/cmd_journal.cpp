@@ -20,6 +20,7 @@
 #include "core/fs_util.h"
 #include "core/paths.h"
 #include "core/utf8.h"
+#include "hub/model_store.h"
 #include "journal/journal.h"
 #include "reflect/journal_reflector.h"
 #include "reflect/reflect.h"
@@ -640,7 +641,10 @@ void add_label_commands(CLI::App& app) {
         if (!o.description.empty()) set.description = o.description;
         if (!o.tmpl.empty()) set.hypothesis_template = o.tmpl;
         if (o.threshold) set.threshold = *o.threshold;
-        if (!o.engine.empty()) set.engine = o.engine == "default" ? "" : o.engine;
+        if (!o.engine.empty()) {
+            hub::check_model_choice(o.engine);  // refuse a model that is not installed now
+            set.engine = o.engine == "default" ? "" : o.engine;
+        }
         if (!o.mode.empty()) {
             if (o.mode != "multi-label" && o.mode != "single-label") {
                 throw Error(ErrorCode::InvalidInput, "--mode takes multi-label or single-label");

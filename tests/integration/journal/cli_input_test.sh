@@ -2,7 +2,8 @@
 # The journal CLI with the input testers found hard: month periods of every length, years
 # below 1000 through a backup, concurrent first use of a new home, flags that take exactly one
 # value, search words with punctuation, trailing newlines of stdin, control characters refused
-# on input and made visible on output, and `show` of an entry with no feeling above threshold.
+# on input and made visible on output, `show` of an entry with no feeling above threshold, and
+# label sets naming a model that is not installed.
 #
 # usage: cli_input_test.sh EMPATHIC_BINARY
 set -uo pipefail
@@ -89,5 +90,12 @@ for i, line in enumerate(lines):
     if re.match(r"^\S.* \(\w+ engine, .*\):$", line):
         assert i + 1 < len(lines) and lines[i + 1].startswith("  "), line
 PY
+
+# A label set naming a model that is not installed is refused when saved, not left to stall
+# every later tagging.
+"$bin" labels add stalled --labels "a,b" --engine org/not-installed > /dev/null 2> "$out/err" &&
+    fail "labels add accepted a model that is not installed"
+grep -q "not installed" "$out/err" || fail "labels add --engine: unclear message: $(cat "$out/err")"
+"$bin" labels add offline --labels "a,b" --engine lexical > /dev/null || fail "labels add lexical"
 
 echo "cli_input_test: ok"

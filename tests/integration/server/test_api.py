@@ -678,6 +678,9 @@ class LabelSets(ApiTest):
         self.fails("POST", "/api/label-sets", dict(self.SET, name="t3", labels=[]))
         self.fails("POST", "/api/label-sets", dict(self.SET, name="t4",
                                                    labels=[{"label": "x", "valence": "sideways"}]))
+        message = self.fails("POST", "/api/label-sets", dict(self.SET, name="t5", engine="org/absent"),
+                             status=404, code="not_found")          # a model that is not installed
+        self.assertIn("not installed", message)
         self.fails("PUT", "/api/label-sets/nope", self.SET, status=404, code="not_found")
         self.fails("POST", "/api/label-sets/nope/activate", status=404, code="not_found")
 
