@@ -47,24 +47,29 @@ bool is_case_ignorable(char32_t cp) {
            c == UTF8PROC_CATEGORY_LM || c == UTF8PROC_CATEGORY_SK;
 }
 
+// Decodes the code point at byte `pos` into `cp` and returns its length in bytes; invalid
+// UTF-8 is the caller's input error, named by its byte offset.
+std::size_t next_code_point(std::string_view text, std::size_t pos, utf8proc_int32_t& cp) {
+    auto data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    auto n = utf8proc_iterate(data + pos, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    if (n <= 0) {
+        throw Error(ErrorCode::InvalidInput, "text is not valid UTF-8 at byte " +
+                                                 std::to_string(pos) +
+                                                 "; save it as UTF-8 and try again");
+    }
+    return static_cast<std::size_t>(n);
+}
+
 }  // namespace
 
 std::vector<char32_t> decode(std::string_view text) {
     std::vector<char32_t> out;
     out.reserve(text.size());
-    auto data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     std::size_t pos = 0;
     while (pos < text.size()) {
         utf8proc_int32_t cp = 0;
-        auto n =
-            utf8proc_iterate(data + pos, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
-        if (n <= 0) {
-            throw Error(ErrorCode::InvalidInput, "text is not valid UTF-8 at byte " +
-                                                     std::to_string(pos) +
-                                                     "; save it as UTF-8 and try again");
-        }
+        pos += next_code_point(text, pos, cp);
         out.push_back(static_cast<char32_t>(cp));
-        pos += static_cast<std::size_t>(n);
     }
     return out;
 }
@@ -197,26 +202,19 @@ std::string to_lower(std::string_view text) {
 
 std::vector<std::string_view> graphemes(std::string_view text) {
     std::vector<std::string_view> out;
-    auto data = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     std::size_t start = 0;
     std::size_t pos = 0;
     utf8proc_int32_t prev = -1;
     utf8proc_int32_t state = 0;
     while (pos < text.size()) {
         utf8proc_int32_t cp = 0;
-        auto n =
-            utf8proc_iterate(data + pos, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
-        if (n <= 0) {
-            throw Error(ErrorCode::InvalidInput, "text is not valid UTF-8 at byte " +
-                                                     std::to_string(pos) +
-                                                     "; save it as UTF-8 and try again");
-        }
+        std::size_t n = next_code_point(text, pos, cp);
         if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, cp, &state)) {
             out.push_back(text.substr(start, pos - start));
             start = pos;
         }
         prev = cp;
-        pos += static_cast<std::size_t>(n);
+        pos += n;
     }
     if (pos > start) out.push_back(text.substr(start, pos - start));
     return out;
